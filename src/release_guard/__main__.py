@@ -1,0 +1,3 @@
+from release_guard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""`release-guard check`: the version and changelog rules, and the release rules for a tag."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+from collections.abc import Sequence
+
+from release_guard import changelog as kac
+from release_guard.config import PYPROJECT, Project, load_project
+from release_guard.findings import Finding
+from release_guard.report import FORMATS, Outcome, default_format, run_command
+from release_guard.source import Source, WorkTree, read_text
+from release_guard.versions import VersionReport, check_versions
+
+
+def run_checks(
+    source: Source,
+    tag: str | None = None,
+    today: datetime.date | None = None,
+    tag_from_environment: bool = False,
+) -> Outcome:
+    """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too."""
+    project = load_project(source)
+    notes: list[str] = []
+    if tag is None and tag_from_environment:
+        tag = release_tag_from_environment(project, notes)
+    versions = check_versions(project, source)
+    findings = list(versions.findings)
+    notes += versions.notes
+    config = project.config
+    text = read_text(source, config.changelog)
+    changelog = kac.parse(text, config.changelog) if text is not None else None
+    if changelog is None:
+        findings.append(
+            Finding("RG201", f"changelog {config.changelog} does not exist", config.changelog)
+        )
+    else:
+        findings += kac.lint(
+            changelog, today or datetime.datetime.now(datetime.timezone.utc).date()
+        )
+        if versions.version is not None:
+            findings += _version_in_changelog(versions, changelog, release=tag is not None)
+    if tag is not None:
+        findings += _release_rules(project, versions, changelog, tag)
+    return Outcome([f for f in findings if f.code not in config.ignore], notes)
+
+
+def _version_in_changelog(
+    versions: VersionReport, changelog: kac.Changelog, release: bool
+) -> list[Finding]:
+    assert versions.version is not None
+    current = kac.parse_version(versions.version)
+    if current is None:
+        return []  # RG105 already says the version is invalid
+    findings = []
+    # At release, RG302 speaks for a missing section, pre-release or not.
+    if (
+        not release
+        and not current.is_prerelease
+        and kac.find_release(changelog, versions.version) is None
+    ):
+        unreleased = changelog.unreleased
+        findings.append(
+            Finding(
+                "RG211",
+                f"version {versions.version} (from {versions.path}) has no section in {changelog.path}",
+                changelog.path,
+                unreleased.line if unreleased else None,
+            )
+        )
+    released = [v for v in (kac.parse_version(s.version or "") for s in changelog.releases()) if v]
+    if released and current < max(released):
+        findings.append(
+            Finding(
+                "RG212",
+                f"version {versions.version} is older than {max(released)}, the newest release in {changelog.path}",
+                versions.path,
+                versions.line,
+            )
+        )
+    return findings
+
+
+def _release_rules(
+    project: Project, versions: VersionReport, changelog: kac.Changelog | None, tag: str
+) -> list[Finding]:
+    config = project.config
+    version = versions.version
+    if version is None and project.version_source.kind == "vcs":
+        version = config.version_in_tag(tag)  # the tag is the version
+    if version is None:
+        return []  # RG101..RG105 already explain why there is no version
+    findings = []
+    expected = config.tag_for(version)
+    if tag != expected:
+        findings.append(
+            Finding(
+                "RG301",
+                f"tag {tag} does not match version {version} in {versions.path} (expected tag {expected})",
+                versions.path,
+                versions.line,
+            )
+        )
+    if changelog is None:
+        return findings
+    if kac.find_release(changelog, version) is None:
+        findings.append(
+            Finding(
+                "RG302",
+                f"{changelog.path} has no section for the release {version}",
+                changelog.path,
+                changelog.unreleased.line if changelog.unreleased else None,
+            )
+        )
+    unreleased = changelog.unreleased
+    entry = changelog.first_entry_line(unreleased) if unreleased else None
+    if entry is not None:
+        findings.append(
+            Finding(
+                "RG303",
+                f"[Unreleased] still holds entries at the release of {version}",
+                changelog.path,
+                entry,
+            )
+        )
+    return findings
+
+
+def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
+    """The tag of a CI tag build (GitHub Actions), when it follows tag-format."""
+    if os.environ.get("GITHUB_REF_TYPE") != "tag":
+        return None
+    tag = os.environ.get("GITHUB_REF_NAME", "")
+    if project.config.version_in_tag(tag) is None:
+        notes.append(
+            f"tag {tag!r} does not follow tag-format {project.config.tag_format!r}: release rules not applied"
+        )
+        return None
+    return tag
+
+
+def find_root(start: str) -> str:
+    """The nearest directory at or above `start` that holds a pyproject.toml."""
+    current = os.path.abspath(start)
+    while not os.path.isfile(os.path.join(current, PYPROJECT)):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.abspath(start)
+        current = parent
+    return current
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="print only problems, without hints"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="release-guard check",
+        description="Check that the versions agree and the changelog is in order; "
+        "with a tag (or in a CI tag build), that the commit is ready to release.",
+    )
+    parser.add_argument(
+        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
+    )
+    parser.add_argument("--tag", help="apply the release rules for this tag, e.g. v1.2.0")
+    add_output_arguments(parser)
+    args = parser.parse_args(argv)
+    root = args.root if args.root is not None else find_root(".")
+    if args.root is not None and not os.path.isdir(root):
+        parser.error(f"--root {root}: not a directory")
+
+    def body() -> Outcome:
+        return run_checks(WorkTree(root), args.tag, tag_from_environment=True)
+
+    return run_command("check", args.format or default_format(), args.quiet, body)

@@ -1,0 +1,65 @@
+"""`release-guard COMMAND ...`: dispatch to the command's own module, imported only when run."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+# Each command lives in its own module with a `main(argv) -> int`; importing only the one
+# that runs keeps `release-guard check` close to the interpreter's start-up time.
+COMMANDS = {
+    "check": ("release_guard.check", "check versions and changelog; with --tag, release readiness"),
+    "rules": ("release_guard.rules", "list the rule codes and how to fix each"),
+    "notes": ("release_guard.notes", "print a version's changelog section, for release notes"),
+    "verify-dist": ("release_guard.dist", "verify built wheels and sdists before publishing"),
+    "tag-guard": (
+        "release_guard.tagguard",
+        "judge the tags of a git push (run by the pre-push hook)",
+    ),
+    "install": ("release_guard.install", "install the pre-push tag guard into this repository"),
+    "init": ("release_guard.init", "set release-guard up in a project"),
+    "prepare": ("release_guard.prepare", "bump the version and date the changelog for a release"),
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = [f"  {name:<{width}}  {summary}" for name, (_, summary) in COMMANDS.items()]
+    return (
+        "usage: release-guard COMMAND [options]\n\ncommands:\n"
+        + "\n".join(lines)
+        + "\n\n`release-guard COMMAND --help` describes a command. Exit: 0 ok, 1 problems found, "
+        "2 usage or input error."
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage(), file=sys.stdout if args else sys.stderr)
+        return 0 if args else 2
+    if args[0] in ("-V", "--version"):
+        from release_guard import __version__
+
+        print(f"release-guard {__version__}")
+        return 0
+    entry = COMMANDS.get(args[0])
+    if entry is None:
+        print(f"release-guard: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    from importlib import import_module
+
+    from release_guard.findings import InputError
+
+    try:
+        command_main = import_module(entry[0]).main
+        return int(command_main(args[1:]))
+    except InputError as error:
+        from release_guard.report import format_text
+
+        print(f"release-guard: {format_text(error.finding)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,151 @@
+"""Print findings the same way for every command: text like ruff, GitHub annotations, JSON."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Callable, NamedTuple
+
+from release_guard.findings import Finding, InputError
+from release_guard.rules import RULES
+
+FORMATS = ("text", "json", "github")
+JSON_SCHEMA_VERSION = 1
+
+
+class Outcome(NamedTuple):
+    findings: list[Finding]
+    notes: list[str]
+
+
+def default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def hint_of(finding: Finding) -> str:
+    return finding.hint if finding.hint is not None else RULES[finding.code].hint
+
+
+def location(finding: Finding) -> str:
+    parts = [str(part) for part in (finding.path, finding.line, finding.column) if part is not None]
+    return ":".join(parts)
+
+
+def run_command(command: str, fmt: str, quiet: bool, body: Callable[[], Outcome]) -> int:
+    """Run a command body and print its outcome; exit 0 clean, 1 findings, 2 input errors."""
+    try:
+        outcome = body()
+    except InputError as error:
+        emit(command, Outcome([error.finding], []), fmt, quiet, exit_code=2)
+        return 2
+    exit_code = 1 if outcome.findings else 0
+    emit(
+        command,
+        Outcome(sorted(outcome.findings, key=_position), outcome.notes),
+        fmt,
+        quiet,
+        exit_code,
+    )
+    return exit_code
+
+
+def _position(finding: Finding) -> tuple[str, int, int]:
+    return (finding.path or "", finding.line or 0, finding.column or 0)
+
+
+def emit(command: str, outcome: Outcome, fmt: str, quiet: bool, exit_code: int) -> None:
+    if fmt == "json":
+        _emit_json(command, outcome, exit_code, sys.stdout)
+    elif fmt == "github":
+        _emit_github(outcome, quiet, exit_code, sys.stdout)
+    else:
+        _emit_text(outcome, quiet, exit_code, sys.stderr if exit_code == 2 else sys.stdout)
+
+
+def format_text(finding: Finding, with_hint: bool = True) -> str:
+    where = location(finding)
+    line = (
+        f"{where}: {finding.code} {finding.message}"
+        if where
+        else f"{finding.code} {finding.message}"
+    )
+    return f"{line}\n  help: {hint_of(finding)}" if with_hint else line
+
+
+def _summary(outcome: Outcome, exit_code: int) -> str:
+    if exit_code == 2:
+        return "release-guard stopped: the input above cannot be judged."
+    count = len(outcome.findings)
+    if count == 0:
+        return "All checks passed."
+    return f"Found {count} problem{'s' if count != 1 else ''}."
+
+
+def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
+    if not quiet:
+        for note in outcome.notes:
+            stream.write(f"note: {note}\n")
+    for finding in outcome.findings:
+        stream.write(format_text(finding, with_hint=not quiet) + "\n")
+    if not quiet or exit_code:
+        stream.write(_summary(outcome, exit_code) + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
+    if not quiet:
+        for note in outcome.notes:
+            stream.write(f"::notice title=release-guard::{_escape_data(note)}\n")
+    for finding in outcome.findings:
+        properties = []
+        if finding.path is not None:
+            properties.append(f"file={_escape_property(finding.path)}")
+        if finding.line is not None:
+            properties.append(f"line={finding.line}")
+        if finding.column is not None:
+            properties.append(f"col={finding.column}")
+        properties.append(
+            f"title={_escape_property(finding.code + ' ' + RULES[finding.code].name)}"
+        )
+        message = f"{finding.message}\nhelp: {hint_of(finding)}"
+        stream.write(f"::error {','.join(properties)}::{_escape_data(message)}\n")
+    if not quiet or exit_code:
+        stream.write(_summary(outcome, exit_code) + "\n")
+
+
+def finding_to_json(finding: Finding) -> dict[str, object]:
+    rule = RULES[finding.code]
+    return {
+        "code": finding.code,
+        "rule": rule.name,
+        "message": finding.message,
+        "hint": hint_of(finding),
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "fatal": rule.fatal,
+    }
+
+
+def _emit_json(command: str, outcome: Outcome, exit_code: int, stream: IO[str]) -> None:
+    import json
+
+    from release_guard import __version__
+
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": "release-guard",
+        "tool_version": __version__,
+        "command": command,
+        "exit_code": exit_code,
+        "findings": [finding_to_json(finding) for finding in outcome.findings],
+        "notes": outcome.notes,
+    }
+    stream.write(json.dumps(document, indent=2) + "\n")

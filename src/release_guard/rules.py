@@ -1,0 +1,322 @@
+"""Every rule code, in one table: its name, what it checks and how to fix it.
+
+docs/rules.md explains each code at length; a test keeps both in step.
+Codes are stable: a code is never reused for another meaning.
+RG0xx are input errors (exit 2); all others are findings (exit 1).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Rule(NamedTuple):
+    code: str
+    name: str
+    summary: str
+    hint: str
+
+    @property
+    def fatal(self) -> bool:
+        """Input errors stop the run with exit 2 instead of being reported as findings."""
+        return self.code.startswith("RG0")
+
+
+_RULES = (
+    # Input and configuration: the tool cannot judge what it was given (exit 2).
+    Rule(
+        "RG001",
+        "no-pyproject",
+        "pyproject.toml is missing",
+        "run release-guard from the project root or pass --root DIR",
+    ),
+    Rule(
+        "RG002",
+        "unreadable-file",
+        "a file cannot be read as text",
+        "the file must be a non-empty UTF-8 text file below 16 MiB",
+    ),
+    Rule(
+        "RG003",
+        "invalid-toml",
+        "pyproject.toml is not valid TOML",
+        "fix the syntax at the reported line and column",
+    ),
+    Rule(
+        "RG004",
+        "invalid-config",
+        "[tool.release-guard] has an unknown key, a wrong type or a bad value",
+        "see the configuration reference in README.md",
+    ),
+    Rule(
+        "RG005",
+        "invalid-python",
+        "a Python version file does not parse",
+        "fix the syntax error at the reported line",
+    ),
+    Rule(
+        "RG006",
+        "git-error",
+        "git could not give the files or refs to judge",
+        "check that the repository and the pushed objects are intact",
+    ),
+    # Versions.
+    Rule(
+        "RG101",
+        "no-version",
+        "no version: [project].version is missing and no dynamic source resolves",
+        'set [project] version = "X.Y.Z" or configure a dynamic source',
+    ),
+    Rule(
+        "RG102",
+        "version-file-missing",
+        "a version file does not exist",
+        "create it, or fix version-files in [tool.release-guard]",
+    ),
+    Rule(
+        "RG103",
+        "version-not-found",
+        "a version file carries no version",
+        'add __version__ = "X.Y.Z", or fix the pattern in version-files',
+    ),
+    Rule(
+        "RG104",
+        "version-mismatch",
+        "a version file disagrees with pyproject.toml",
+        "set the same version in both files (release-guard prepare does it)",
+    ),
+    Rule(
+        "RG105",
+        "invalid-version",
+        "the version is not a valid PEP 440 version",
+        "use a version such as 1.2.3, 1.2.3rc1 or 1.2.3.dev0",
+    ),
+    Rule(
+        "RG106",
+        "non-normalized-version",
+        "the version is not in PEP 440 normal form",
+        "write the normalized form, as build tools will",
+    ),
+    Rule(
+        "RG107",
+        "not-semver",
+        "the version is not X.Y.Z[-pre] (version-scheme = semver)",
+        "use three numeric parts, with an optional -prerelease suffix",
+    ),
+    # Changelog.
+    Rule(
+        "RG201",
+        "changelog-missing",
+        "the changelog file does not exist",
+        "create CHANGELOG.md in Keep a Changelog form (release-guard init does it)",
+    ),
+    Rule(
+        "RG202",
+        "no-unreleased-section",
+        "the changelog has no ## [Unreleased] section",
+        "add '## [Unreleased]' above the newest release",
+    ),
+    Rule(
+        "RG203",
+        "malformed-heading",
+        "a ## heading is neither [Unreleased] nor a release",
+        "write release headings as '## [X.Y.Z] - YYYY-MM-DD'",
+    ),
+    Rule(
+        "RG204",
+        "bad-release-date",
+        "a release heading has no date, or not a real one",
+        "date the section as '## [X.Y.Z] - YYYY-MM-DD'",
+    ),
+    Rule(
+        "RG205",
+        "duplicate-version",
+        "two changelog sections carry the same version",
+        "merge the two sections",
+    ),
+    Rule(
+        "RG206",
+        "version-order",
+        "changelog versions do not descend strictly",
+        "list release sections newest first",
+    ),
+    Rule(
+        "RG207",
+        "date-order",
+        "a release is dated after the release listed above it",
+        "check the dates: they must not increase downwards",
+    ),
+    Rule(
+        "RG208",
+        "future-date",
+        "a release is dated in the future",
+        "date the section with the day of the release",
+    ),
+    Rule(
+        "RG209",
+        "unknown-subsection",
+        "a ### subsection is not a Keep a Changelog type",
+        "use Added, Changed, Deprecated, Removed, Fixed or Security",
+    ),
+    Rule(
+        "RG210",
+        "missing-link-reference",
+        "a section has no link reference while others do",
+        "add '[X.Y.Z]: <compare URL>' at the end of the changelog",
+    ),
+    Rule(
+        "RG211",
+        "version-not-in-changelog",
+        "the current version has no changelog section",
+        "move the [Unreleased] entries to '## [X.Y.Z] - YYYY-MM-DD'",
+    ),
+    Rule(
+        "RG212",
+        "version-behind-changelog",
+        "the current version is older than a released section",
+        "bump the version past the newest release in the changelog",
+    ),
+    Rule(
+        "RG213",
+        "invalid-changelog-version",
+        "a changelog heading names an invalid version",
+        "use a PEP 440 version in the heading",
+    ),
+    # Release: a tag is being built or pushed.
+    Rule(
+        "RG301",
+        "tag-version-mismatch",
+        "the tag does not name the version the commit carries",
+        "retag: git tag -d TAG, then tag the commit that carries the version",
+    ),
+    Rule(
+        "RG302",
+        "no-release-section",
+        "the changelog has no section for the released version",
+        "add '## [X.Y.Z] - YYYY-MM-DD' with the release notes",
+    ),
+    Rule(
+        "RG303",
+        "unreleased-not-empty",
+        "[Unreleased] still holds entries at release",
+        "move the entries into the release section",
+    ),
+    Rule(
+        "RG304",
+        "tag-not-on-release-branch",
+        "the tagged commit is on no release branch",
+        "tag a commit of a release branch (release-branches in [tool.release-guard])",
+    ),
+    Rule(
+        "RG305",
+        "tag-not-a-commit",
+        "the tag points to something other than a commit",
+        "tag a commit",
+    ),
+    # Distributions.
+    Rule(
+        "RG401",
+        "no-dist-files",
+        "no wheel or sdist was given or found",
+        "build first: python -m build",
+    ),
+    Rule(
+        "RG402",
+        "dist-filename",
+        "a dist file name is invalid or names another version",
+        "rebuild from the tagged commit",
+    ),
+    Rule(
+        "RG403",
+        "metadata-version-mismatch",
+        "METADATA/PKG-INFO names another version",
+        "rebuild from the tagged commit",
+    ),
+    Rule(
+        "RG404",
+        "project-name-mismatch",
+        "the dist is of another project",
+        "check which files are in dist/",
+    ),
+    Rule(
+        "RG405",
+        "required-file-missing",
+        "a required file is missing from the dist",
+        "include it in the build (wheel-files / sdist-files list what is required)",
+    ),
+    Rule(
+        "RG406",
+        "bytecode-shipped",
+        "__pycache__ or .pyc files are in the dist",
+        "build from a clean tree, or exclude them in the build backend config",
+    ),
+    Rule(
+        "RG407",
+        "stray-top-level",
+        "the wheel ships an unexpected top-level module or package",
+        "exclude it (tests/ and the like) from the wheel",
+    ),
+    Rule("RG408", "duplicate-entry", "an archive holds the same path twice", "rebuild the dist"),
+    Rule(
+        "RG409",
+        "unsafe-path",
+        "an archive path is absolute or escapes with ..",
+        "rebuild the dist; never publish this archive",
+    ),
+    Rule(
+        "RG410",
+        "invalid-metadata",
+        "METADATA/PKG-INFO does not parse or validate",
+        "fix the project metadata (dependencies, markers, extras) and rebuild",
+    ),
+    Rule(
+        "RG411",
+        "record-mismatch",
+        "the wheel RECORD does not match the archive",
+        "rebuild the wheel; never edit a built wheel by hand",
+    ),
+    Rule(
+        "RG412",
+        "unreadable-archive",
+        "a dist file is not a readable zip or tar.gz",
+        "rebuild the dist",
+    ),
+    # Release notes.
+    Rule(
+        "RG501",
+        "notes-section-missing",
+        "the changelog has no section for that version",
+        "add '## [X.Y.Z] - YYYY-MM-DD' to the changelog",
+    ),
+    Rule(
+        "RG502",
+        "notes-section-empty",
+        "that version's changelog section is empty",
+        "write the release notes under the version's heading",
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`release-guard rules [CODE...]`: list the rule codes, or explain some."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="release-guard rules", description=main.__doc__)
+    parser.add_argument("codes", nargs="*", metavar="CODE", help="explain these codes")
+    args = parser.parse_args(argv)
+    unknown = [code for code in args.codes if code.upper() not in RULES]
+    if unknown:
+        parser.error(f"unknown rule code {unknown[0]!r}")
+    if args.codes:
+        for code in args.codes:
+            rule = RULES[code.upper()]
+            print(f"{rule.code} {rule.name}\n  {rule.summary}\n  help: {rule.hint}")
+        return 0
+    for rule in _RULES:
+        print(f"{rule.code}  {rule.name:<28} {rule.summary}")
+    print(
+        "\nEach rule is explained in docs/rules.md; `release-guard rules CODE` shows its fix hint."
+    )
+    return 0
