@@ -1,0 +1,142 @@
+"""Commit-time latency of `release-guard check`, against the interpreter floor and peers.
+
+Run: .venv/bin/python bench/bench_check.py [--runs N]
+(the peers come with the bench extra: pip install -e ".[test,bench]")
+
+Every command runs in one copy of this repository's release files, from the same interpreter
+environment, interleaved round by round so machine noise hits all of them alike. Targets
+(issue 2): check <= 3.0x `python -c pass`, at least 5x faster than each peer, and <= 300 ms on a
+changelog of 10,000 releases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def median_ms(command: list[str], cwd: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def copy_release_files(target: Path) -> str:
+    for name in ("pyproject.toml", "CHANGELOG.md", "README.md"):
+        shutil.copy(REPO / name, target / name)
+    shutil.copytree(REPO / "src", target / "src")
+    sys.path.insert(0, str(REPO / "src"))
+    from release_guard.config import load_project
+    from release_guard.source import WorkTree
+
+    version = load_project(WorkTree(str(target))).version_source.static_version
+    assert isinstance(version, str)
+    # bump-my-version needs its own config to answer; it costs it one more small file to read
+    (target / ".bumpversion.toml").write_text(
+        f'[tool.bumpversion]\ncurrent_version = "{version}"\n'
+    )
+    return version
+
+
+def big_changelog(target: Path, releases: int) -> None:
+    """A valid project whose changelog has `releases` dated sections, newest first."""
+    (target / "src" / "big").mkdir(parents=True)
+    (target / "src" / "big" / "__init__.py").write_text(f'__version__ = "{releases}.0.0"\n')
+    (target / "pyproject.toml").write_text(f'[project]\nname = "big"\nversion = "{releases}.0.0"\n')
+    day = datetime.date(2026, 1, 1)
+    parts = ["# Changelog\n\n## [Unreleased]\n"]
+    for number in range(releases, 0, -1):
+        parts.append(
+            f"\n## [{number}.0.0] - {day - datetime.timedelta(days=releases - number)}\n\n"
+        )
+        parts.append(f"### Fixed\n\n- Fix number {number}.\n")
+    (target / "CHANGELOG.md").write_text("".join(parts))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=41)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch) / "repo"
+        work.mkdir()
+        copy_release_files(work)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "release-guard check": [str(BIN / "release-guard"), "check"],
+            "kacl-cli verify": [str(BIN / "kacl-cli"), "verify"],
+            "bump-my-version show": [str(BIN / "bump-my-version"), "show", "current_version"],
+        }
+        missing = [name for name, command in commands.items() if not Path(command[0]).exists()]
+        if missing:
+            print(
+                f"missing: {', '.join(missing)} (pip install -e '.[test,bench]')", file=sys.stderr
+            )
+            return 2
+        check = subprocess.run(
+            commands["release-guard check"], cwd=work, capture_output=True, text=True
+        )
+        if check.returncode != 0:
+            print(
+                f"release-guard check fails on the copy:\n{check.stdout}{check.stderr}",
+                file=sys.stderr,
+            )
+            return 2
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):  # interleaved rounds
+            for name, command in commands.items():
+                samples[name].append(median_ms(command, work, 1))
+        medians = {name: statistics.median(values) for name, values in samples.items()}
+        floor, ours = medians["python -c pass"], medians["release-guard check"]
+        print(f"median wall time over {args.runs} interleaved runs, on a copy of this repository:")
+        for name, value in medians.items():
+            print(f"  {name:<22} {value:7.1f} ms")
+        ratio = ours / floor
+        print(f"release-guard check / python -c pass: {ratio:.2f}x (target <= 3.0x)")
+        ok = ratio <= 3.0
+        for peer in ("kacl-cli verify", "bump-my-version show"):
+            speedup = medians[peer] / ours
+            ok &= speedup >= 5
+            print(f"{peer} / release-guard check: {speedup:.1f}x faster (target >= 5x)")
+
+        big = Path(scratch) / "big"
+        big.mkdir()
+        big_changelog(big, 10_000)
+        result = subprocess.run(
+            commands["release-guard check"], cwd=big, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            print(
+                f"check fails on the 10,000-release changelog:\n{result.stdout[:2000]}",
+                file=sys.stderr,
+            )
+            return 2
+        big_ms = median_ms(commands["release-guard check"], big, 7)
+        size = os.path.getsize(big / "CHANGELOG.md")
+        print(
+            f"check on a changelog of 10,000 releases ({size // 1024} KiB): {big_ms:.0f} ms "
+            f"(target <= 300 ms; {big_ms / floor:.1f}x python -c pass)"
+        )
+        ok &= big_ms <= 300
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
