@@ -1,0 +1,162 @@
+"""`release-guard notes VERSION|TAG`: one version's changelog section, as release notes.
+
+The body goes to stdout (or --output) and nothing else does: problems go to stderr, so
+`release-guard notes v1.2.0 > notes.md` never captures an error message as release notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from release_guard import changelog as kac
+from release_guard.findings import Finding, InputError
+from release_guard.report import Outcome, default_format, emit
+from release_guard.source import Source, WorkTree, read_text
+
+if TYPE_CHECKING:
+    from release_guard.config import Config
+
+_REFERENCE_USE = re.compile(r"\[([^\[\]]+)\](?!\(|:)")
+
+
+class Notes(NamedTuple):
+    version: str
+    text: str | None  # None when there is a finding instead
+    findings: list[Finding]
+
+
+def requested_version(argument: str, config: Config) -> str:
+    """A tag (refs/tags/ optional) names its version under tag-format; else it is one."""
+    tag = argument[len("refs/tags/") :] if argument.startswith("refs/tags/") else argument
+    return config.version_in_tag(tag) or tag
+
+
+def release_notes(source: Source, argument: str) -> Notes:
+    from release_guard.config import load_project
+
+    config = load_project(source).config
+    version = requested_version(argument, config)
+    text = read_text(source, config.changelog)
+    if text is None:
+        finding = Finding("RG201", f"changelog {config.changelog} does not exist", config.changelog)
+        return Notes(version, None, [finding])
+    changelog = kac.parse(text, config.changelog)
+    section = kac.find_release(changelog, version)
+    if section is None:
+        return Notes(version, None, [_missing(changelog, version)])
+    if changelog.first_entry_line(section) is None:
+        finding = Finding(
+            "RG502",
+            f"[{section.label}] has no entries: a release without notes is refused",
+            changelog.path,
+            section.line,
+        )
+        return Notes(version, None, [finding])
+    return Notes(version, with_used_references(changelog, section), [])
+
+
+def _missing(changelog: kac.Changelog, version: str) -> Finding:
+    valid = kac.parse_version(version) is not None
+    known = ", ".join(s.label for s in changelog.releases()[:5]) or "none"
+    message = (
+        f"no section for version {version} (releases: {known})"
+        if valid
+        else f"{version!r} is neither a version nor a tag following tag-format"
+    )
+    return Finding("RG501", message, changelog.path)
+
+
+def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
+    """The section body, plus the link reference definitions it uses from elsewhere.
+
+    Keep a Changelog files define links like [#12]: at the end of the file; without them
+    the published notes would show the bare brackets.
+    """
+    body = changelog.body_text(section)
+    start, end = section.body
+    used = {label.strip().lower() for label in _REFERENCE_USE.findall(body)}
+    definitions = [
+        changelog.lines[line - 1].strip()
+        for label, line in changelog.link_references.items()
+        if label in used and not start <= line - 1 < end
+    ]
+    return body + "\n\n" + "\n".join(definitions) if definitions else body
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write the whole file or nothing: a temp file beside it, then a rename over it."""
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix=".release-notes-", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from contextlib import redirect_stdout
+
+    from release_guard.check import add_output_arguments, find_root
+
+    parser = argparse.ArgumentParser(
+        prog="release-guard notes",
+        description="Print the body of a version's changelog section (no heading), "
+        "ready for `gh release create --notes-file`.",
+    )
+    parser.add_argument("version", metavar="VERSION|TAG", help="e.g. 1.2.0 or v1.2.0")
+    parser.add_argument(
+        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the notes to FILE (only on success)"
+    )
+    add_output_arguments(parser)
+    args = parser.parse_args(argv)
+    root = args.root if args.root is not None else find_root(".")
+    if not os.path.isdir(root):
+        parser.error(f"--root {root}: not a directory")
+    if args.output is not None and not os.path.isdir(os.path.dirname(args.output) or "."):
+        parser.error(f"--output {args.output}: its directory does not exist")
+    fmt = args.format or default_format()
+
+    def fail(outcome: Outcome, exit_code: int) -> int:
+        with redirect_stdout(sys.stderr):
+            emit("notes", outcome, fmt, args.quiet, exit_code)
+        return exit_code
+
+    try:
+        notes = release_notes(WorkTree(root), args.version)
+    except InputError as error:
+        return fail(Outcome([error.finding], []), 2)
+    if notes.text is None:
+        return fail(Outcome(notes.findings, []), 1)
+    if args.output is None:
+        _print_utf8(notes.text + "\n")
+        return 0
+    try:
+        write_atomically(args.output, notes.text + "\n")
+    except OSError as error:
+        parser.exit(
+            2, f"release-guard notes: error: cannot write {args.output}: {error.strerror}\n"
+        )
+    return 0
+
+
+def _print_utf8(text: str) -> None:
+    """UTF-8 whatever the console's encoding: notes are Markdown for GitHub, not for cp1252."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
