@@ -101,8 +101,15 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
         if place:
             line, column = int(place.group(1)), int(place.group(2))
             message = message[: place.start()].rstrip()
+        elif message.endswith("(at end of document)"):
+            line = text.count("\n") + (not text.endswith("\n"))
         raise input_error(
-            "RG003", f"{where}: invalid TOML: {message}", PYPROJECT, line, column
+            "RG003", f"{where} is not valid TOML: {message}", PYPROJECT, line, column
+        ) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively
+        raise input_error(
+            "RG003", f"{where} is not valid TOML: values nested too deeply", PYPROJECT
         ) from None
     return data
 
@@ -153,17 +160,12 @@ def _version_source(data: dict[str, Any], project: dict[str, Any], source: Sourc
         kind = "static" if "version" in project else "missing"
         return VersionSource(kind, static_version=project.get("version"))
     hatch_version = _dig(data, "tool", "hatch", "version")
-    if hatch_version.get("source") == "vcs":
+    hatch_source = hatch_version.get("source", "regex")
+    if hatch_source == "vcs":
         return VersionSource("vcs", detail="hatch-vcs")
     path = hatch_version.get("path")
     if isinstance(path, str):
-        path = _clean_path(path, "[tool.hatch.version] path")
-        pattern = hatch_version.get("pattern")
-        if isinstance(pattern, str):
-            return VersionSource("file", VersionFile(path, pattern))
-        if path.endswith(".py"):
-            return VersionSource("file", VersionFile(path))
-        return VersionSource("file", VersionFile(path, _HATCH_DEFAULT_PATTERN))
+        return VersionSource("file", _hatch_version_file(path, hatch_source, hatch_version))
     spec = _dig(data, "tool", "setuptools", "dynamic").get("version")
     if isinstance(spec, dict) and isinstance(spec.get("attr"), str):
         return _setuptools_attr(spec["attr"], data, source)
@@ -180,10 +182,41 @@ def _version_source(data: dict[str, Any], project: dict[str, Any], source: Sourc
     )
 
 
-# hatch's own default for a version file: __version__ or VERSION, either quote style
-_HATCH_DEFAULT_PATTERN = (
-    r"""(?im)^(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*(['"])v?(?P<version>.+?)\1"""
-)
+# hatch's own default for its regex version source (hatchling.version.core.DEFAULT_PATTERN):
+# the version of truth is what hatch reads, so the same pattern, not a kinder one
+HATCH_DEFAULT_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
+
+
+def _hatch_version_file(path: str, hatch_source: object, table: dict[str, Any]) -> VersionFile:
+    where = "[tool.hatch.version]"
+    path = _clean_path(path, f"{where} path")
+    if hatch_source == "code":
+        # hatch imports the file and evaluates `expression`: a plain name is read with ast
+        expression = table.get("expression", "__version__")
+        if isinstance(expression, str) and expression.isidentifier():
+            return VersionFile(path, variable=expression)
+        return VersionFile(path)
+    pattern = table.get("pattern", True)
+    if pattern is True or pattern is False:
+        return VersionFile(path, HATCH_DEFAULT_PATTERN)
+    if not isinstance(pattern, str):
+        raise ValueError(f"{where} pattern must be a string or true")
+    if "version" not in check_pattern(pattern, f"{where} pattern").groupindex:
+        raise ValueError(
+            f"{where} pattern {pattern!r} needs a group named 'version', as hatch does"
+        )
+    return VersionFile(path, pattern)
+
+
+def check_pattern(pattern: str, where: str) -> re.Pattern[str]:
+    """Compile a version regex: one group, or a group named 'version'; ValueError otherwise."""
+    try:
+        compiled = re.compile(pattern, re.MULTILINE)
+    except re.error as error:
+        raise ValueError(f"{where} {pattern!r} is not a valid regex: {error}") from None
+    if compiled.groups != 1 and "version" not in compiled.groupindex:
+        raise ValueError(f"{where} {pattern!r} needs exactly one group (or one named 'version')")
+    return compiled
 
 
 def _requires_vcs_plugin(data: dict[str, Any]) -> bool:
@@ -281,17 +314,23 @@ def _read_config(
     table = _table(data, CONFIG_TABLE, text)
     line = _line_of(text, r"^\s*\[\s*tool\s*\.\s*[\"']?release-guard")
 
-    def fail(message: str) -> Exception:
-        return input_error("RG004", f"[{CONFIG_TABLE}] {message}", PYPROJECT, line)
+    def fail(message: str, key: str | None = None) -> Exception:
+        """RG004 at the offending key's line when it can be found, else at the table's."""
+        key_line = (
+            _line_of(text, rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", CONFIG_TABLE) if key else None
+        )
+        return input_error("RG004", f"[{CONFIG_TABLE}] {message}", PYPROJECT, key_line or line)
 
     unknown = sorted(set(table) - _KEYS)
     if unknown:
-        raise fail(f"has unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        raise fail(
+            f"has unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})", unknown[0]
+        )
 
     def string(key: str, default: str) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or not value:
-            raise fail(f"{key} must be a non-empty string")
+            raise fail(f"{key} must be a non-empty string", key)
         return value
 
     def strings(key: str) -> tuple[str, ...] | None:
@@ -299,14 +338,14 @@ def _read_config(
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise fail(f"{key} must be a list of non-empty strings")
+            raise fail(f"{key} must be a list of non-empty strings", key)
         return tuple(value)
 
     def path(value: str, key: str) -> str:
         try:
             return _clean_path(value, key)
         except ValueError as error:
-            raise fail(str(error)) from None
+            raise fail(str(error), key) from None
 
     changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
     tag_format = string("tag-format", "v{version}")
@@ -314,26 +353,29 @@ def _read_config(
         r"[{}]", tag_format.replace("{version}", "")
     ):
         raise fail(
-            f"tag-format must contain {{version}} exactly once and no other braces: {tag_format!r}"
+            f"tag-format must contain {{version}} exactly once and no other braces: {tag_format!r}",
+            "tag-format",
         )
     if re.search(r"[\s~^:?*\[\\]", tag_format):
-        raise fail(f"tag-format {tag_format!r} cannot be a git tag name")
+        raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
     scheme = string("version-scheme", "pep440")
     if scheme not in ("pep440", "semver"):
-        raise fail(f"version-scheme must be 'pep440' or 'semver', not {scheme!r}")
+        raise fail(f"version-scheme must be 'pep440' or 'semver', not {scheme!r}", "version-scheme")
     ignore = strings("ignore") or ()
     from release_guard.rules import RULES
 
     for code in ignore:
         if code not in RULES:
-            raise fail(f"ignore names an unknown rule {code!r} (see: release-guard rules)")
+            raise fail(
+                f"ignore names an unknown rule {code!r} (see: release-guard rules)", "ignore"
+            )
         if RULES[code].fatal:
-            raise fail(f"ignore cannot silence {code}: input errors always stop the run")
+            raise fail(f"ignore cannot silence {code}: input errors always stop the run", "ignore")
 
     if "version-files" in table:
         raw = table["version-files"]
         if not isinstance(raw, list):
-            raise fail("version-files must be a list")
+            raise fail("version-files must be a list", "version-files")
         version_files = tuple(_version_file(entry, fail, path) for entry in raw)
         configured = True
     else:
@@ -368,17 +410,15 @@ def _version_file(entry: object, fail: Any, path: Any) -> VersionFile:
         if pattern is None:
             return VersionFile(path(entry["path"], "version-files"))
         if not isinstance(pattern, str):
-            raise fail("version-files pattern must be a string")
+            raise fail("version-files pattern must be a string", "version-files")
         try:
-            compiled = re.compile(pattern, re.MULTILINE)
-        except re.error as error:
-            raise fail(f"version-files pattern {pattern!r} is not a valid regex: {error}") from None
-        if compiled.groups != 1 and "version" not in compiled.groupindex:
-            raise fail(
-                f"version-files pattern {pattern!r} needs exactly one group (or one named 'version')"
-            )
+            check_pattern(pattern, "version-files pattern")
+        except ValueError as error:
+            raise fail(str(error), "version-files") from None
         return VersionFile(path(entry["path"], "version-files"), pattern)
-    raise fail('version-files entries are paths or {path = "...", pattern = "..."} tables')
+    raise fail(
+        'version-files entries are paths or {path = "...", pattern = "..."} tables', "version-files"
+    )
 
 
 def _clean_path(value: str, key: str) -> str:
