@@ -28,30 +28,33 @@ class Source(Protocol):
         """(name, is_dir) entries of a directory, None when it is not one."""
 
 
-def read_text(source: Source, path: str) -> str | None:
+def read_text(source: Source, path: str, allow_empty: bool = False) -> str | None:
     """Decode a file as UTF-8 text (a BOM is dropped, CRLF kept); None when missing.
 
-    Anything that is not plain text is an input error, never a silent fallback.
+    Anything that is not plain text is an input error, never a silent fallback; so is an
+    empty (or blank) file, unless the caller can judge one (`allow_empty`).
     """
     data = source.read_bytes(path)
     if data is None:
         return None
     where = source.describe(path)
-    if not data.strip():
+    if not data.strip() and not allow_empty:
         raise input_error("RG002", f"{where} is empty", path)
     if len(data) > MAX_TEXT_BYTES:
-        raise input_error(
-            "RG002", f"{where} is too large ({len(data)} bytes, limit {MAX_TEXT_BYTES})", path
-        )
+        # sources stop reading one byte past the limit: the true size is unknown here
+        limit = f"{MAX_TEXT_BYTES // (1024 * 1024)} MiB"
+        raise input_error("RG002", f"{where} is too large (more than {limit})", path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if _looks_binary(data):
             raise input_error("RG002", f"{where} is a binary file, expected text", path) from None
+        line = data.count(b"\n", 0, error.start) + 1
         raise input_error(
             "RG002",
-            f"{where} is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+            f"{where} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line})",
             path,
+            line,
         ) from None
     if "\x00" in text and _looks_binary(data):
         raise input_error("RG002", f"{where} is a binary file, expected text", path)
