@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from release_guard.config import PYPROJECT, Project, VersionFile
+from release_guard.config import HATCH_DEFAULT_PATTERN, PYPROJECT, Project, VersionFile
 from release_guard.findings import Finding, input_error
 from release_guard.source import Source, read_text
 
@@ -30,7 +30,8 @@ class VersionReport(NamedTuple):
 
 def read_version_file(source: Source, version_file: VersionFile) -> FoundVersion | None:
     """The version a file carries; None when the file does not exist."""
-    text = read_text(source, version_file.path)
+    # an empty __init__.py is a common, valid module: it carries no version (RG103)
+    text = read_text(source, version_file.path, allow_empty=True)
     if text is None:
         return None
     if version_file.pattern is None:
@@ -49,9 +50,20 @@ def _python_variable(text: str, version_file: VersionFile, where: str) -> FoundV
         module = ast.parse(text, filename=where)
     except SyntaxError as error:
         raise input_error(
-            "RG005", f"{where}: {error.msg}", version_file.path, error.lineno, error.offset
+            "RG005",
+            f"{where} is not valid Python: {error.msg}",
+            version_file.path,
+            error.lineno,
+            error.offset,
         ) from None
-    for node in module.body:
+    except (ValueError, RecursionError, MemoryError) as error:
+        # ValueError: a NUL byte (Python < 3.11.4); the others: absurdly deep nesting
+        reason = str(error) or "nested too deeply"
+        raise input_error(
+            "RG005", f"{where} is not valid Python: {reason}", version_file.path
+        ) from None
+    found = FoundVersion(None, None)
+    for node in module.body:  # the last top-level assignment is the one importers see
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -60,9 +72,10 @@ def _python_variable(text: str, version_file: VersionFile, where: str) -> FoundV
             continue
         if any(isinstance(t, ast.Name) and t.id == version_file.variable for t in targets):
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                return FoundVersion(value.value, node.lineno)
-            return FoundVersion(None, node.lineno, computed=True)
-    return FoundVersion(None, None)
+                found = FoundVersion(value.value, node.lineno)
+            else:
+                found = FoundVersion(None, node.lineno, computed=True)
+    return found
 
 
 def check_versions(project: Project, source: Source) -> VersionReport:
@@ -104,10 +117,12 @@ def check_versions(project: Project, source: Source) -> VersionReport:
     findings += _validate(version, project.config.version_scheme, path, line)
     for version_file in project.config.version_files:
         findings += _compare(source, version_file, version, path, notes)
-    if not project.config.version_files and not project.config.version_files_configured:
+    config = project.config
+    if origin.kind == "static" and not config.version_files and not config.version_files_configured:
         notes.append(
-            "no package __init__.py was found to keep in sync with the version; "
-            "list files in [tool.release-guard] version-files"
+            f"found no package __init__.py to keep in sync with {PYPROJECT} (looked for the "
+            "build backend's packages, a single package under src/, then one named after the "
+            "project); list the files in [tool.release-guard] version-files"
         )
     return VersionReport(version, path, line, findings, notes)
 
@@ -172,11 +187,10 @@ def _missing_file(version_file: VersionFile, role: str) -> Finding:
 
 
 def _no_version(version_file: VersionFile, found: FoundVersion) -> Finding:
-    what = (
-        f"no {version_file.variable} string"
-        if version_file.pattern is None
-        else (f"nothing matches the pattern {version_file.pattern!r}")
-    )
-    return Finding(
-        "RG103", f"{version_file.path} carries no version: {what}", version_file.path, found.line
-    )
+    if version_file.pattern is None:
+        what = f"no top-level {version_file.variable} = '...' string"
+    elif version_file.pattern == HATCH_DEFAULT_PATTERN:
+        what = "hatch's default pattern finds no __version__ = '...' or VERSION = '...' line"
+    else:
+        what = f"nothing matches the pattern {version_file.pattern!r}"
+    return Finding("RG103", f"no version found: {what}", version_file.path, found.line)
