@@ -22,7 +22,7 @@ _SECTION = re.compile(
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_REFERENCE = re.compile(r"^ {0,3}\[(?P<label>[^\]]+)\]:[ \t]*\S")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")  # \d would take any Unicode digit
 
 
 class Section(NamedTuple):
@@ -257,7 +257,8 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
                     line,
                 )
             )
-    if changelog.link_references:
+    # "where the file uses them": link references to sections, not to issues or elsewhere
+    if any(section.label.lower() in changelog.link_references for section in changelog.sections):
         for section in changelog.sections:
             if section.label.lower() not in changelog.link_references:
                 findings.append(
@@ -269,6 +270,11 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def is_dated(section: Section) -> bool:
+    """Whether the section carries a real YYYY-MM-DD calendar date."""
+    return isinstance(_date(section), datetime.date)
 
 
 def _date(section: Section) -> datetime.date | str:

@@ -90,6 +90,15 @@ def _release_rules(
     version = versions.version
     if version is None and project.version_source.kind == "vcs":
         version = config.version_in_tag(tag)  # the tag is the version
+        if version is None:
+            return [
+                Finding(
+                    "RG301",
+                    f"tag {tag} does not follow tag-format {config.tag_format}, "
+                    "so it names no version",
+                    PYPROJECT,
+                )
+            ]
     if version is None:
         return []  # RG101..RG105 already explain why there is no version
     findings = []
@@ -105,13 +114,24 @@ def _release_rules(
         )
     if changelog is None:
         return findings
-    if kac.find_release(changelog, version) is None:
+    section = kac.find_release(changelog, version)
+    if section is None:
         findings.append(
             Finding(
                 "RG302",
                 f"{changelog.path} has no section for the release {version}",
                 changelog.path,
                 changelog.unreleased.line if changelog.unreleased else None,
+            )
+        )
+    elif not kac.is_dated(section):
+        # RG204 says so at every commit; at release it blocks even when RG204 is ignored
+        findings.append(
+            Finding(
+                "RG302",
+                f"the section [{section.label}] of the release {version} has no valid date",
+                changelog.path,
+                section.line,
             )
         )
     unreleased = changelog.unreleased
