@@ -1,0 +1,368 @@
+"""`release-guard tag-guard [REMOTE [URL]]`: judge the release tags of a git push.
+
+The pre-push hook (hooks/pre-push) runs it with git's stdin: one line per pushed ref,
+`<local ref> <local sha> <remote ref> <remote sha>`. Each pushed release tag is judged on its
+own commit's files, read through ONE `git cat-file --batch` process for the whole push, by the
+same `run_checks` as `release-guard check --tag`: same rules, same codes, same messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from release_guard.check import add_output_arguments, find_root, run_checks
+from release_guard.config import Config, load_project
+from release_guard.findings import Finding, InputError, input_error
+from release_guard.report import Outcome, default_format, emit
+from release_guard.rules import RULES
+from release_guard.source import CatFile, GitCommit, WorkTree
+
+TAGS = "refs/tags/"
+MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
+
+
+class PushedRef(NamedTuple):
+    """One line of git's pre-push stdin."""
+
+    local_ref: str
+    local_sha: str
+    remote_ref: str
+    remote_sha: str
+
+    @property
+    def tag(self) -> str | None:
+        return self.remote_ref[len(TAGS) :] if self.remote_ref.startswith(TAGS) else None
+
+    @property
+    def deletes(self) -> bool:
+        return not self.local_sha.strip("0")
+
+
+class Verdict(NamedTuple):
+    """What the guard decided about one pushed tag."""
+
+    tag: str
+    commit: str | None  # the tagged commit; None when the tag names no commit
+    annotated: bool
+    judged: bool  # False: not a release tag, pushed untouched
+    config: Config | None  # the tagged commit's [tool.release-guard], when it could be read
+    findings: list[Finding]
+    notes: list[str]
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.findings)
+
+
+# -- reading git's stdin -----------------------------------------------------------------------
+
+
+def parse_pushed_refs(text: str) -> list[PushedRef]:
+    refs = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = line.split()
+        if len(fields) != 4 or not all(_is_object_id(fields[i]) for i in (1, 3)):
+            raise input_error(
+                "RG006",
+                f"line {number} of the input is not '<local ref> <local sha> <remote ref> "
+                f"<remote sha>' as git gives a pre-push hook: {line[:200]!r}",
+            )
+        refs.append(PushedRef(*fields))
+    return refs
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def refs_from_pre_commit(environ: dict[str, str]) -> list[PushedRef]:
+    """The one ref pre-commit's pre-push stage hands its hooks, from its environment."""
+    remote_ref = environ.get("PRE_COMMIT_REMOTE_BRANCH")
+    local_sha = environ.get("PRE_COMMIT_TO_REF")
+    if not remote_ref or not local_sha:
+        raise input_error(
+            "RG006",
+            "--pre-commit needs pre-commit's pre-push environment (PRE_COMMIT_REMOTE_BRANCH, "
+            "PRE_COMMIT_TO_REF): run it as the tag-guard hook of stage pre-push",
+        )
+    zero = "0" * len(local_sha)
+    return [
+        PushedRef(
+            environ.get("PRE_COMMIT_LOCAL_BRANCH") or remote_ref,
+            local_sha,
+            remote_ref,
+            environ.get("PRE_COMMIT_FROM_REF") or zero,
+        )
+    ]
+
+
+# -- judging -----------------------------------------------------------------------------------
+
+
+def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
+    """Judge every pushed tag; branches and deletions are none of the guard's business."""
+    tags = [(ref.tag, ref.local_sha) for ref in refs if ref.tag is not None and not ref.deletes]
+    if not tags:
+        return []
+    fallback = _FallbackConfig(repo_dir)
+    with CatFile(repo_dir) as cat_file:
+        verdicts = [judge_tag(cat_file, tag, sha, fallback) for tag, sha in tags]
+    return _check_release_branches(verdicts, repo_dir)
+
+
+def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
+    commit, annotated, kind = peel(cat_file, sha, tag)
+    if commit is None:
+        return Verdict(
+            tag,
+            None,
+            annotated,
+            True,
+            None,
+            [Finding("RG305", f"tag {tag} points to a {kind} ({sha[:12]}), not a commit", tag)],
+            [],
+        )
+    source = GitCommit(cat_file, commit, label=tag)
+    try:
+        config = load_project(source).config
+    except InputError as error:
+        if error.finding.code == "RG001" and not is_release_tag(fallback.config, tag):
+            return Verdict(tag, commit, annotated, False, None, [], [])
+        return Verdict(tag, commit, annotated, True, None, [_at(tag, error.finding)], [])
+    if not is_release_tag(config, tag):
+        note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
+        return Verdict(tag, commit, annotated, False, config, [], [note])
+    try:
+        outcome = run_checks(source, tag=tag)
+    except InputError as error:
+        return Verdict(tag, commit, annotated, True, config, [_at(tag, error.finding)], [])
+    findings = [_at(tag, finding) for finding in _by_position(outcome.findings)]
+    return Verdict(tag, commit, annotated, True, config, findings, _notes_at(tag, outcome.notes))
+
+
+def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
+    """(commit or None, annotated, kind of the last object): follow tag objects to the end."""
+    annotated = False
+    for _ in range(MAX_TAG_CHAIN):
+        found = cat_file.get(sha)
+        if found is None:
+            raise input_error("RG006", f"git has no object {sha} for the pushed tag {tag}")
+        _, kind, content = found
+        if kind != "tag":
+            return (sha if kind == "commit" else None), annotated, kind
+        annotated = True
+        first_line = content.split(b"\n", 1)[0].split()
+        if len(first_line) != 2 or first_line[0] != b"object":
+            raise input_error("RG006", f"tag object {sha} of {tag} is malformed")
+        sha = first_line[1].decode("ascii", "replace")
+    raise input_error("RG006", f"tag {tag} is a chain of more than {MAX_TAG_CHAIN} tag objects")
+
+
+def is_release_tag(config: Config, tag: str) -> bool:
+    """The tag follows tag-format and names something that starts like a version.
+
+    `vendor-2` under "v{version}" is no release tag; `v1.2.x` is, and will be refused.
+    """
+    version = config.version_in_tag(tag)
+    return version is not None and version[:1].isdigit()
+
+
+class _FallbackConfig:
+    """The tag-format to use when a tagged commit has no pyproject.toml of its own: the one of
+    the working tree being pushed from (read once, when first needed), else the default."""
+
+    def __init__(self, repo_dir: str) -> None:
+        self._repo_dir = repo_dir
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_project(WorkTree(find_root(self._repo_dir))).config
+            except InputError:
+                self._config = Config(version_files=(), version_files_configured=False)
+        return self._config
+
+
+def _at(tag: str, finding: Finding) -> Finding:
+    """Locate a finding in the tagged commit, the way git names it: `TAG:path`."""
+    return finding._replace(path=f"{tag}:{finding.path}" if finding.path else tag)
+
+
+def _notes_at(tag: str, notes: list[str]) -> list[str]:
+    return [f"{tag}: {note}" for note in notes]
+
+
+def _by_position(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.path or "", f.line or 0, f.column or 0))
+
+
+# -- release branches (RG304): a constant number of git processes for the whole push -----------
+
+
+def _check_release_branches(verdicts: list[Verdict], repo_dir: str) -> list[Verdict]:
+    wanted = [
+        v
+        for v in verdicts
+        if v.judged
+        and v.commit
+        and v.config
+        and v.config.release_branches
+        and "RG304" not in v.config.ignore
+    ]
+    if not wanted:
+        return verdicts
+    tips = _branch_tips(repo_dir)
+    groups: dict[tuple[str, ...], list[Verdict]] = {}
+    for verdict in wanted:
+        assert verdict.config is not None
+        groups.setdefault(verdict.config.release_branches, []).append(verdict)
+    off_branch: dict[str, tuple[str, ...]] = {}  # tag -> the release branches it is not on
+    for branches, members in groups.items():
+        group_tips = {sha for sha, branch in tips if _matches_any(branch, branches)}
+        commits = {v.commit for v in members if v.commit}
+        outside = _not_reachable(commits, group_tips, repo_dir) if group_tips else commits
+        off_branch.update({v.tag: branches for v in members if v.commit in outside})
+    return [_with_rg304(v, off_branch[v.tag]) if v.tag in off_branch else v for v in verdicts]
+
+
+def _with_rg304(verdict: Verdict, branches: tuple[str, ...]) -> Verdict:
+    assert verdict.commit is not None
+    names = ", ".join(branches)
+    finding = Finding(
+        "RG304",
+        f"tag {verdict.tag}: commit {verdict.commit[:12]} is on no release branch ({names}), "
+        "neither local nor remote-tracking",
+        verdict.tag,
+    )
+    return verdict._replace(findings=[*verdict.findings, finding])
+
+
+def _branch_tips(repo_dir: str) -> list[tuple[str, str]]:
+    """(sha, branch name) of every local and remote-tracking branch, from one git process."""
+    output = _git(
+        repo_dir,
+        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/", "refs/remotes/"],
+    )
+    tips = []
+    for line in output.splitlines():
+        sha, _, ref = line.partition(" ")
+        if ref.startswith("refs/heads/"):
+            tips.append((sha, ref[len("refs/heads/") :]))
+        elif ref.startswith("refs/remotes/"):
+            _remote, _, branch = ref[len("refs/remotes/") :].partition("/")
+            if branch != "HEAD":
+                tips.append((sha, branch))
+    return tips
+
+
+def _matches_any(branch: str, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(branch, pattern) for pattern in patterns)
+
+
+def _not_reachable(commits: set[str], tips: set[str], repo_dir: str) -> set[str]:
+    """Which of `commits` no tip reaches: one `git rev-list` walks them all at once."""
+    request = "".join(f"{sha}\n" for sha in commits) + "".join(f"^{sha}\n" for sha in tips)
+    listed = set(_git(repo_dir, ["rev-list", "--stdin"], request).split())
+    return commits & listed
+
+
+def _git(repo_dir: str, args: list[str], stdin: str | None = None) -> str:
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=repo_dir, input=stdin, capture_output=True, text=True, check=False
+        )
+    except OSError as error:
+        raise input_error("RG006", f"cannot run git: {error.strerror}") from None
+    if result.returncode != 0:
+        detail = result.stderr.strip().splitlines()
+        raise input_error(
+            "RG006", f"git {args[0]} failed: {detail[-1] if detail else result.returncode}"
+        )
+    return result.stdout
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def _exit_code(findings: list[Finding]) -> int:
+    if any(RULES[f.code].fatal for f in findings):
+        return 2
+    return 1 if findings else 0
+
+
+def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
+    """What to do next, for a person at a terminal: retag, and how to bypass the guard."""
+    where = f" to {remote}" if remote else ""
+    lines = [f"release-guard refused the push{where}: git sent nothing."]
+    refused = [v for v in verdicts if v.refused]
+    if refused:
+        lines.append("Fix each commit above, then move its tag and push again:")
+        for verdict in refused:
+            flag = "-a " if verdict.annotated else ""
+            now = f"  (now on {verdict.commit[:12]})" if verdict.commit else ""
+            lines.append(f"  git tag -d {verdict.tag} && git tag {flag}{verdict.tag} COMMIT{now}")
+    lines.append("'git push --no-verify' skips the guard (and every other pre-push hook).")
+    return "\n".join(lines)
+
+
+def _summary_note(verdicts: list[Verdict]) -> list[str]:
+    judged = [v.tag for v in verdicts if v.judged]
+    if not judged:
+        return ["no release tag in this push"]
+    shown = ", ".join(judged[:5]) + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
+    return [f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {shown}"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="release-guard tag-guard",
+        description="Judge the tags of a git push, as git's pre-push hook gives them on stdin: "
+        "each release tag must pass `release-guard check --tag` on its own commit's files. "
+        "Run by the hook that `release-guard install` writes.",
+    )
+    parser.add_argument("remote", nargs="?", help="the remote's name, as git passes it")
+    parser.add_argument("url", nargs="?", help="the remote's URL, as git passes it")
+    parser.add_argument(
+        "--pre-commit",
+        action="store_true",
+        help="take the pushed ref from pre-commit's pre-push environment instead of stdin",
+    )
+    add_output_arguments(parser)
+    args = parser.parse_args(argv)
+    if not args.pre_commit and sys.stdin.isatty():
+        parser.error(
+            "reads the pushed refs on stdin, one '<local ref> <local sha> <remote ref> "
+            "<remote sha>' line each, as git gives them to a pre-push hook"
+        )
+    fmt = args.format or default_format()
+    verdicts: list[Verdict] = []
+    try:
+        if args.pre_commit:
+            refs = refs_from_pre_commit(dict(os.environ))
+        else:
+            refs = parse_pushed_refs(sys.stdin.buffer.read().decode("utf-8", "replace"))
+        verdicts = judge_push(refs, ".")
+        findings = [f for v in verdicts for f in v.findings]
+        notes = [n for v in verdicts for n in v.notes] + _summary_note(verdicts)
+    except InputError as error:
+        findings, notes = [error.finding], []
+    exit_code = _exit_code(findings)
+    if args.pre_commit and not verdicts and not findings:
+        return 0  # pre-commit pushed a branch: nothing for the guard to say
+    emit("tag-guard", Outcome(findings, notes), fmt, args.quiet, exit_code)
+    if exit_code and fmt != "json":
+        sys.stdout.flush()
+        print(_refusal(verdicts, args.remote), file=sys.stderr)
+    return exit_code
