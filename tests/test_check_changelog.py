@@ -1,0 +1,298 @@
+"""Changelog rules RG201-RG213 on real repositories, with a fixed 'today'."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import THEO_PYPROJECT, MakeProject, run_rg
+from release_guard.check import run_checks
+from release_guard.findings import Finding
+from release_guard.source import WorkTree
+
+TODAY = datetime.date(2026, 3, 1)
+HEAD = "# Changelog\n\n## [Unreleased]\n\n"
+RELEASE_010 = "## [0.1.0] - 2026-02-07\n\n### Added\n\n- M1 foundation.\n"
+
+
+def findings(root: Path, today: datetime.date = TODAY) -> list[Finding]:
+    found = run_checks(WorkTree(str(root)), today=today).findings
+    return sorted(found, key=lambda f: (f.path or "", f.line or 0))  # as the report orders them
+
+
+def lint(make_project: MakeProject, changelog: str, version: str = "0.1.0") -> list[Finding]:
+    return findings(make_project(version=version, files={"CHANGELOG.md": changelog}))
+
+
+def codes(found: list[Finding]) -> list[str]:
+    return [f.code for f in found]
+
+
+# -- the file and its [Unreleased] section -----------------------------------------------------
+
+
+def test_missing_changelog_is_rg201(make_project: MakeProject) -> None:
+    found = findings(make_project(files={"CHANGELOG.md": None}))
+    assert codes(found) == ["RG201"]
+    assert found[0].path == "CHANGELOG.md"
+
+
+def test_configured_changelog_path(make_project: MakeProject) -> None:
+    config = '\n[tool.release-guard]\nchangelog = "docs/CHANGES.md"\n'
+    files: dict[str, str | None] = {
+        "pyproject.toml": THEO_PYPROJECT.format(version="0.1.0") + config,
+        "CHANGELOG.md": None,
+        "docs/CHANGES.md": HEAD + RELEASE_010,
+    }
+    assert findings(make_project(files=files)) == []
+    files["docs/CHANGES.md"] = None
+    found = findings(make_project(files=files))
+    assert codes(found) == ["RG201"]
+    assert found[0].path == "docs/CHANGES.md"
+
+
+def test_no_unreleased_is_rg202(make_project: MakeProject) -> None:
+    found = lint(make_project, "# Changelog\n\n" + RELEASE_010)
+    assert codes(found) == ["RG202"]
+    assert found[0].line == 1
+
+
+def test_unreleased_label_is_case_insensitive(make_project: MakeProject) -> None:
+    assert lint(make_project, "# Changelog\n\n## [unreleased]\n\n" + RELEASE_010) == []
+
+
+# -- headings and dates -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["## 0.0.9 - 2026-01-01", "## Release 0.0.9", "## [0.0.9 - 2026-01-01", "##"],
+)
+def test_malformed_heading_is_rg203(make_project: MakeProject, heading: str) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + f"\n{heading}\n\n- old\n")
+    assert codes(found) == ["RG203"]
+    assert found[0].line == 11
+
+
+@pytest.mark.parametrize(
+    ("heading", "detail"),
+    [
+        ("## [0.0.9]", "has no date"),
+        ("## [0.0.9] - 2026-02-30", "not a real calendar date"),
+        ("## [0.0.9] - 2025-13-01", "not a real calendar date"),
+        ("## [0.0.9] - 07/02/2026", "is not YYYY-MM-DD"),
+        ("## [0.0.9] - 2026-2-7", "is not YYYY-MM-DD"),
+        ("## [0.0.9] - \u0662\u0660\u0662\u0666-01-01", "is not YYYY-MM-DD"),  # Arabic digits
+    ],
+)
+def test_bad_release_date_is_rg204(make_project: MakeProject, heading: str, detail: str) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + f"\n{heading}\n\n- old\n")
+    assert codes(found) == ["RG204"]
+    assert found[0].line == 11
+    assert detail in found[0].message
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## [0.0.9] - 2024-02-29",  # a leap day
+        "## [0.0.9] - 2026-01-01 [YANKED]",
+        "## [0.0.9] \u2013 2026-01-01",  # an en dash, as some editors write it
+    ],
+)
+def test_well_formed_release_headings(make_project: MakeProject, heading: str) -> None:
+    assert lint(make_project, HEAD + RELEASE_010 + f"\n{heading}\n") == []
+
+
+def test_yanked_current_release_still_counts(make_project: MakeProject) -> None:
+    changelog = HEAD + RELEASE_010.replace("2026-02-07", "2026-02-07 [YANKED]")
+    assert lint(make_project, changelog) == []
+
+
+def test_duplicate_version_is_rg205(make_project: MakeProject) -> None:
+    # 0.1 and 0.1.0 are one version as parsed
+    found = lint(make_project, HEAD + RELEASE_010 + "\n## [0.1] - 2026-02-01\n")
+    assert codes(found) == ["RG205"]
+    assert "line 5" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("lower", "code"),
+    [("0.2.0", "RG206"), ("0.1.0.post1", "RG206"), ("0.0.9", None), ("0.1.0rc1", None)],
+)
+def test_versions_must_descend(make_project: MakeProject, lower: str, code: str | None) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + f"\n## [{lower}] - 2026-02-01\n")
+    versions_found = [f for f in found if f.code != "RG212"]  # a higher lower one is "newer"
+    assert codes(versions_found) == ([code] if code else [])
+
+
+def test_1_2_50_sorts_above_1_2_5(make_project: MakeProject) -> None:
+    good = HEAD + "## [1.2.50] - 2026-02-07\n\n## [1.2.5] - 2026-01-01\n"
+    assert lint(make_project, good, version="1.2.50") == []
+    bad = HEAD + "## [1.2.5] - 2026-02-07\n\n## [1.2.50] - 2026-01-01\n"
+    found = lint(make_project, bad, version="1.2.50")
+    assert codes(found) == ["RG206"]
+    assert found[0].line == 7
+
+
+def test_1_2_50_never_satisfies_1_2_5(make_project: MakeProject) -> None:
+    only_50 = HEAD + "## [1.2.50] - 2026-02-07\n"
+    assert codes(lint(make_project, only_50, version="1.2.5")) == ["RG211", "RG212"]
+    only_5 = HEAD + "## [1.2.5] - 2026-02-07\n"
+    assert codes(lint(make_project, only_5, version="1.2.50")) == ["RG211"]
+
+
+def test_dates_must_not_increase_downwards(make_project: MakeProject) -> None:
+    same_day = HEAD + RELEASE_010 + "\n## [0.0.9] - 2026-02-07\n"
+    assert lint(make_project, same_day) == []
+    later = HEAD + RELEASE_010 + "\n## [0.0.9] - 2026-02-08\n"
+    found = lint(make_project, later)
+    assert codes(found) == ["RG207"]
+    assert "2026-02-08" in found[0].message
+    assert "2026-02-07" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("date", "future"), [("2026-03-01", False), ("2026-03-02", False), ("2026-03-03", True)]
+)
+def test_future_date_is_rg208(make_project: MakeProject, date: str, future: bool) -> None:
+    # today + 1 is allowed: somewhere on Earth that day has begun
+    changelog = HEAD + f"## [0.2.0] - {date}\n\n- next\n\n" + RELEASE_010
+    found = lint(make_project, changelog, version="0.2.0")
+    assert codes(found) == (["RG208"] if future else [])
+
+
+@pytest.mark.parametrize(
+    "title", ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"]
+)
+def test_keep_a_changelog_subsections_pass(make_project: MakeProject, title: str) -> None:
+    assert lint(make_project, HEAD + f"### {title}\n\n- x\n\n" + RELEASE_010) == []
+
+
+@pytest.mark.parametrize("title", ["Misc", "added", "Bug fixes"])
+def test_unknown_subsection_is_rg209(make_project: MakeProject, title: str) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + f"\n### {title}\n\n- x\n")
+    assert codes(found) == ["RG209"]
+    assert found[0].line == 11
+
+
+def test_link_references_when_the_file_uses_them(make_project: MakeProject) -> None:
+    refs = "\n[unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
+    refs += "[0.1.0]: https://example.invalid/releases/v0.1.0\n"
+    assert lint(make_project, HEAD + RELEASE_010 + refs) == []
+    older = "\n## [0.0.9] - 2026-01-01\n\n- old\n"
+    found = lint(make_project, HEAD + RELEASE_010 + older + refs)
+    assert codes(found) == ["RG210"]
+    assert found[0].line == 11
+    # a file without link references to sections is not held to them
+    assert lint(make_project, HEAD + RELEASE_010 + older) == []
+    issue_only = "\n- Fixed [#12].\n\n[#12]: https://example.invalid/issues/12\n"
+    assert lint(make_project, HEAD + RELEASE_010 + issue_only) == []
+
+
+def test_invalid_changelog_version_is_rg213(make_project: MakeProject) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + "\n## [next-big-thing] - 2026-01-01\n")
+    assert codes(found) == ["RG213"]
+    assert "next-big-thing" in found[0].message
+
+
+# -- the current version and the changelog ------------------------------------------------------
+
+
+def test_current_version_without_section_is_rg211(make_project: MakeProject) -> None:
+    found = lint(make_project, HEAD + RELEASE_010, version="0.2.0")
+    assert codes(found) == ["RG211"]
+    assert (found[0].path, found[0].line) == ("CHANGELOG.md", 3)  # at [Unreleased]
+    assert "0.2.0" in found[0].message
+
+
+@pytest.mark.parametrize("version", ["0.2.0.dev0", "0.2.0rc1", "0.2.0a3"])
+def test_prerelease_needs_no_section(make_project: MakeProject, version: str) -> None:
+    assert lint(make_project, HEAD + RELEASE_010, version=version) == []
+
+
+def test_post_release_needs_a_section(make_project: MakeProject) -> None:
+    assert codes(lint(make_project, HEAD + RELEASE_010, version="0.1.0.post1")) == ["RG211"]
+
+
+def test_version_behind_changelog_is_rg212(make_project: MakeProject) -> None:
+    found = lint(make_project, HEAD + RELEASE_010, version="0.1.0.dev0")
+    assert codes(found) == ["RG212"]
+    assert (found[0].path, found[0].line) == ("pyproject.toml", 7)
+    assert "0.1.0.dev0" in found[0].message
+
+
+# -- what is not a heading ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "````md"])
+def test_headings_inside_fenced_code_are_text(make_project: MakeProject, fence: str) -> None:
+    block = f"{fence}\n## [9.9.9] - not a date\n### Misc\n## bogus\n{fence[:4].rstrip('md')}\n"
+    changelog = HEAD + "### Added\n\n- a fence:\n\n" + block + "\n" + RELEASE_010
+    assert lint(make_project, changelog) == []
+    # outside the fence the same heading is judged
+    assert "RG203" in codes(lint(make_project, HEAD + "## bogus\n\n" + RELEASE_010))
+
+
+def test_short_closing_fence_does_not_close(make_project: MakeProject) -> None:
+    changelog = HEAD + "````\n```\n## bogus\n````\n\n" + RELEASE_010
+    assert lint(make_project, changelog) == []
+
+
+def test_headings_inside_html_comments_are_ignored(make_project: MakeProject) -> None:
+    changelog = HEAD + "<!--\n## [9.9.9]\n### Misc\n-->\n\n" + RELEASE_010
+    assert lint(make_project, changelog) == []
+
+
+BROKEN = (
+    HEAD
+    + "### Misc\n\n- x\n\n"
+    + "## [0.1.0] - 2026-02-30\n\n## 0.0.9\n\n## [0.0.8] - 2026-01-01\n\n## [0.0.8] - 2025-01-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode(),
+        lambda text: text.replace("\n", "\r\n").encode(),
+        lambda text: b"\xef\xbb\xbf" + text.encode(),
+        lambda text: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(),
+    ],
+    ids=["lf", "crlf", "bom", "bom-crlf"],
+)
+def test_crlf_and_bom_give_the_same_findings(
+    make_project: MakeProject, encode: Callable[[str], bytes]
+) -> None:
+    root = make_project(files={"CHANGELOG.md": encode(BROKEN)})
+    found = [(f.code, f.line) for f in findings(root)]
+    assert found == [
+        ("RG209", 5),
+        ("RG204", 9),
+        ("RG203", 11),
+        ("RG205", 15),
+    ]
+    assert lint(make_project, HEAD.replace("\n", "\r\n") + RELEASE_010.replace("\n", "\r\n")) == []
+
+
+def test_unicode_line_separators_do_not_shift_line_numbers(make_project: MakeProject) -> None:
+    changelog = (
+        HEAD + "- a form\x0cfeed and a line\u2028separator\n\n" + RELEASE_010 + "\n## bogus\n"
+    )
+    found = lint(make_project, changelog)
+    assert [(f.code, f.line) for f in found] == [("RG203", 13)]
+
+
+def test_every_changelog_finding_in_one_run(make_project: MakeProject) -> None:
+    result = run_rg("check", "--quiet", cwd=make_project(files={"CHANGELOG.md": BROKEN}))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "CHANGELOG.md:5: RG209 subsection '### Misc' is not one of Added, Changed, Deprecated, Removed, Fixed, Security",
+        "CHANGELOG.md:9: RG204 [0.1.0] date 2026-02-30 is not a real calendar date",
+        "CHANGELOG.md:11: RG203 heading '## 0.0.9' is neither [Unreleased] nor '[X.Y.Z] - YYYY-MM-DD'",
+        "CHANGELOG.md:15: RG205 [0.0.8] repeats the version of line 13",
+        "Found 4 problems.",
+    ]
