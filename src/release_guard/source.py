@@ -7,6 +7,7 @@ through a single `git cat-file --batch` process), so every check reads through a
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from typing import IO, Protocol
 
@@ -84,16 +85,26 @@ class WorkTree:
     def read_bytes(self, path: str) -> bytes | None:
         full = self._full(path)
         try:
-            with open(full, "rb") as handle:
-                return handle.read(MAX_TEXT_BYTES + 1)
-        except FileNotFoundError:
+            # O_NONBLOCK: a FIFO in place of a file must not hang the run (it is refused below)
+            descriptor = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except IsADirectoryError:
-            raise input_error("RG002", f"{path} is a directory, expected a file", path) from None
-        except NotADirectoryError:
-            return None
+            raise _not_a_file(path, "a directory") from None
         except OSError as error:
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
+        try:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                raise _not_a_file(path, "a directory")
+            if not stat.S_ISREG(mode):
+                raise _not_a_file(path, "a FIFO, socket or device")
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                return handle.read(MAX_TEXT_BYTES + 1)
+        except OSError as error:
+            raise input_error("RG002", f"{path}: {error.strerror}", path) from None
+        finally:
+            os.close(descriptor)
 
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
         try:
@@ -101,6 +112,10 @@ class WorkTree:
                 return [(entry.name, entry.is_dir()) for entry in entries]
         except OSError:
             return None
+
+
+def _not_a_file(path: str, what: str) -> Exception:
+    return input_error("RG002", f"{path} is {what}, expected a file", path)
 
 
 class CatFile:
