@@ -227,3 +227,20 @@ def _write_failure(
         )
     restored = f"; {len(done)} file(s) already written were restored" if done else ""
     return Refusal(f"{reason}{restored}: nothing changed", "fix the cause and run it again", path)
+
+
+def line_before(change: Change, line: int) -> int:
+    """The line of the file as it is now that shows up as `line` once the change is written,
+    so that findings on a planned file point at the lines the user sees."""
+    import difflib
+
+    if change.before is None:
+        return line
+    before = change.before.split(b"\n")
+    after = change.after.split(b"\n")
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, before_start, _, after_start, after_end in matcher.get_opcodes():
+        if after_start < line <= after_end:
+            offset = line - 1 - after_start if tag == "equal" else 0
+            return before_start + offset + 1
+    return line

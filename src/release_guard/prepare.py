@@ -25,6 +25,7 @@ from release_guard.edit import (
     Refusal,
     TextFile,
     apply,
+    line_before,
     line_offset,
     read_text_file,
     replace_span,
@@ -108,8 +109,14 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
         _ensure_new_tag(root, plan.tag)
     outcome = run_checks(Overlay(source, plan.changes), tag=plan.tag)
     if outcome.findings:
+        planned = {change.path: change for change in plan.changes}
         return Outcome(
-            outcome.findings,
+            [
+                finding._replace(line=line_before(planned[finding.path], finding.line))
+                if finding.path in planned and finding.line is not None
+                else finding
+                for finding in outcome.findings
+            ],
             [*outcome.notes, f"nothing written: {plan.tag} would not pass the release checks"],
         )
     if dry_run:
