@@ -393,11 +393,16 @@ def _verify_wheel_contents(
     files = {info.filename: info for info in infos if _zip_kind(info) == "file"}
     dist_info = _find_dist_info(files, name, version)
     if dist_info is None:
-        report.add("RG410", "the wheel has no .dist-info/METADATA")
+        report.add(
+            "RG410", f"the wheel has no {name.replace('-', '_')}-{version}.dist-info directory"
+        )
+    elif f"{dist_info}/METADATA" not in files:
+        report.add("RG410", f"the wheel has no {dist_info}/METADATA")
     else:
         metadata = _read_member(archive, files[f"{dist_info}/METADATA"], report)
         if metadata is not None:
             check_metadata(metadata, f"{dist_info}/METADATA", name, version, report, notes)
+    if dist_info is not None:
         check_record(archive, files, dist_info, report)
     for pattern in missing_required(expected.wheel_files, set(files)):
         report.add("RG405", f"required file {pattern} is missing from the wheel")
@@ -410,9 +415,9 @@ def _find_dist_info(files: dict[str, zipfile.ZipInfo], name: str, version: Versi
 
     candidates = sorted(
         {
-            entry.split("/")[0]
-            for entry in files
-            if entry.count("/") == 1 and entry.endswith(".dist-info/METADATA")
+            top
+            for top, slash, _ in (f.partition("/") for f in files)
+            if slash and top.endswith(".dist-info")
         }
     )
     for candidate in candidates:
@@ -547,6 +552,8 @@ def check_top_level(
     data_dir = dist_info[: -len(".dist-info")] + ".data" if dist_info else None
     strays: set[str] = set()
     for name in files:
+        if _unsafe_reason(name) is not None:
+            continue  # RG409 already condemns it
         top = _installed_top(name, dist_info, data_dir)
         if top is None or top in strays:
             continue
@@ -633,6 +640,8 @@ def _verify_sdist_contents(
     files: dict[str, tarfile.TarInfo] = {}
     outside: set[str] = set()
     for member in members:
+        if _unsafe_reason(member.name) is not None:
+            continue  # RG409 already condemns it
         inside, slash, rest = member.name.partition("/")
         if inside != top:
             outside.add(inside)
