@@ -282,8 +282,7 @@ RELEASE_BRANCHES = '\n[tool.release-guard]\nrelease-branches = ["main", "maint/*
 
 
 def test_release_branches_local_and_remote_tracking(guarded: Path, bare_remote: Path) -> None:
-    configured = {"pyproject.toml": theo_pyproject("0.1.0", RELEASE_BRANCHES)}
-    commit(guarded, configured)
+    commit(guarded, {"pyproject.toml": theo_pyproject("0.1.0", RELEASE_BRANCHES)})
     git(guarded, "push", "-q", "--no-verify", "origin", "main")
     git(guarded, "checkout", "-q", "-b", "feature")
     off = commit(guarded, {"notes.txt": "work in progress\n"})
