@@ -1,0 +1,287 @@
+"""ci.yml and release.yml: linted offline, and release.yml run locally on real tags.
+
+The local run (tests/workflow_runner.py) executes the `run:` steps of the tagged commit's
+release.yml in order, in fresh clones from a bare remote, with the GITHUB_* variables of a
+tag build and a recording stand-in for `gh`. docs/workflows.md says what it substitutes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
+from packaging.version import Version
+
+from conftest import THEO_PYPROJECT, MakeProject, git, run_rg
+from release_guard.resources import shipped_bytes
+from workflow_runner import LocalRunner, RunResult
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+TOOLS_BIN = Path(sys.executable).parent
+INSTALL_STEP = "Install the project and its tools"
+HOOKS_STEP = "Hooks (pre-commit run --all-files)"
+TESTS_STEP = "Tests (pytest)"
+# The install step would pip-install the project and its tools: the test's own environment
+# already holds the tools, and each clone's src/ goes on PYTHONPATH instead.
+INSTALLED = {INSTALL_STEP: "the test environment's tools on PATH, the clone's src/ on PYTHONPATH"}
+
+THEO_RELEASE_FILES: dict[str, str | bytes | None] = {
+    "pyproject.toml": THEO_PYPROJECT.format(version="{version}")
+    + """
+[tool.release-guard]
+wheel-files = ["theo/__init__.py", "theo/py.typed", "theo/_types.py", "theo/proto/stt_worker.proto"]
+""",
+    # The hook as a project that has release-guard installed runs it, without a download.
+    ".pre-commit-config.yaml": """\
+repos:
+  - repo: local
+    hooks:
+      - id: release-guard
+        name: release-guard
+        entry: release-guard check
+        language: unsupported
+        pass_filenames: false
+        always_run: true
+""",
+    "tests/test_version.py": """\
+import theo
+
+
+def test_version_is_set() -> None:
+    assert theo.__version__
+""",
+    ".gitignore": "/dist/\n__pycache__/\n",
+}
+THEO_NOTES = "### Added\n\n- M1 foundation: types, interfaces, configs, exceptions, protobuf."
+
+
+def load(name: str) -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    return workflow
+
+
+def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (name, job_id, job)
+        for name in ("ci.yml", "release.yml")
+        for job_id, job in load(name)["jobs"].items()
+    ]
+
+
+# -- static checks ---------------------------------------------------------------------
+
+
+def test_actionlint_reports_nothing() -> None:
+    result = subprocess.run(
+        [str(TOOLS_BIN / "actionlint"), "-no-color", *sorted(map(str, WORKFLOWS.glob("*.yml")))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_zizmor_pedantic_reports_nothing() -> None:
+    result = subprocess.run(
+        [str(TOOLS_BIN / "zizmor"), "--offline", "--persona=pedantic", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+def test_actions_are_pinned_by_commit_with_their_version() -> None:
+    uses = [
+        (name, line.strip())
+        for name in ("ci.yml", "release.yml")
+        for line in (WORKFLOWS / name).read_text().splitlines()
+        if line.strip().startswith(("uses:", "- uses:"))
+    ]
+    declared = [job.get("uses") for _, _, job in all_jobs()] + [
+        step.get("uses") for _, _, job in all_jobs() for step in job.get("steps", [])
+    ]
+    assert len(uses) == len([entry for entry in declared if entry]) == 5
+    pinned = re.compile(r"(- )?uses: ([\w-]+/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+|\$/\S+\.yml)")
+    assert [entry for entry in uses if not pinned.fullmatch(entry[1])] == []
+
+
+def test_permissions_are_least_and_only_publish_writes() -> None:
+    assert [load(name)["permissions"] for name in ("ci.yml", "release.yml")] == [{}, {}]
+    grants = {(name, job_id): job.get("permissions") for name, job_id, job in all_jobs()}
+    assert None not in grants.values()
+    writers = {key for key, grant in grants.items() if "write" in (grant or {}).values()}
+    assert writers == {("release.yml", "publish")}
+    assert grants["release.yml", "publish"] == {"contents": "write"}
+
+
+def test_no_expression_is_expanded_inside_run() -> None:
+    runs = [
+        step["run"] for _, _, job in all_jobs() for step in job.get("steps", []) if "run" in step
+    ]
+    assert len(runs) > 5
+    assert [run for run in runs if "${{" in run] == []
+
+
+def test_checkouts_keep_no_credentials_and_fetch_all_history() -> None:
+    checkouts = [
+        step["with"]
+        for _, _, job in all_jobs()
+        for step in job.get("steps", [])
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts == [{"fetch-depth": 0, "persist-credentials": False}]
+
+
+# -- the local run -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Caches shared by every local run of this module, as a runner's tool cache would be."""
+    caches = tmp_path_factory.mktemp("caches")
+    return {"PRE_COMMIT_HOME": str(caches / "pre-commit"), "MYPY_CACHE_DIR": str(caches / "mypy")}
+
+
+def push_tag(repo: Path, remote: Path, tag: str) -> None:
+    git(repo, "tag", "-a", tag, "-m", f"release {tag}")
+    git(repo, "push", "-q", str(remote), "HEAD:refs/heads/main", f"refs/tags/{tag}")
+
+
+def run_release(
+    remote: Path, tag: str, run_dir: Path, env: dict[str, str], replaced: dict[str, str]
+) -> tuple[RunResult, LocalRunner]:
+    runner = LocalRunner(remote, tag, run_dir, TOOLS_BIN, replaced, env, "example/project")
+    return runner.run(".github/workflows/release.yml"), runner
+
+
+def assert_released(result: RunResult, runner: LocalRunner, tag: str, dists: set[str]) -> str:
+    """Every step passed and gh published the tag with the dists; the notes gh received."""
+    failed = result.failed_step()
+    assert failed is None, failed.report()
+    assert result.jobs == {"build / gate": "success", "build": "success", "publish": "success"}
+    executed = [(job, name) for job, name, status in result.statuses() if status == "success"]
+    assert ("build / gate", HOOKS_STEP) in executed
+    assert executed[-1] == ("publish", "Create the GitHub Release")
+    [call] = runner.gh_calls()
+    assert call["tag"] == tag
+    assert call["options"] == {
+        "--repo": "example/project",
+        "--verify-tag": True,
+        "--title": tag,
+        "--notes-file": "release/release-notes.md",
+    }
+    assert set(call["files"]) == dists
+    built = runner.artifacts / "dist" / "dist"
+    assert {name: sha256(built / name) for name in dists} == call["files"]
+    notes: str = call["notes"]
+    return notes
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_theo_release_tag_is_published(
+    make_project: MakeProject, bare_remote: Path, tmp_path: Path, shared_env: dict[str, str]
+) -> None:
+    project = make_project(version="0.1.0", files=theo_release_files("0.1.0"))
+    push_tag(project, bare_remote, "v0.1.0")
+    result, runner = run_release(bare_remote, "v0.1.0", tmp_path / "run", shared_env, INSTALLED)
+    dists = {"theo_openvoice-0.1.0-py3-none-any.whl", "theo_openvoice-0.1.0.tar.gz"}
+    notes = assert_released(result, runner, "v0.1.0", dists)
+    assert notes.strip() == THEO_NOTES
+    assert [step.name for step in result.steps if step.status == "replaced"] == [INSTALL_STEP]
+
+
+@pytest.mark.parametrize(
+    ("version", "tag", "code"),
+    [
+        pytest.param("0.1.0", "v0.1.1", "RG301", id="tag-names-another-version"),
+        pytest.param("0.2.0", "v0.2.0", "RG302", id="changelog-has-no-section"),
+    ],
+)
+def test_bad_release_tag_fails_at_the_hooks_step(
+    make_project: MakeProject,
+    bare_remote: Path,
+    tmp_path: Path,
+    shared_env: dict[str, str],
+    version: str,
+    tag: str,
+    code: str,
+) -> None:
+    project = make_project(version=version, files=theo_release_files(version))
+    push_tag(project, bare_remote, tag)
+    result, runner = run_release(bare_remote, tag, tmp_path / "run", shared_env, INSTALLED)
+    failed = result.failed_step()
+    assert failed is not None
+    assert (failed.job, failed.name) == ("build / gate", HOOKS_STEP)
+    assert code in failed.output, failed.report()
+    assert result.jobs == {"build / gate": "failure", "build": "failure", "publish": "skipped"}
+    after = result.statuses()[result.steps.index(failed) + 1 :]
+    assert {status for _, _, status in after} == {"skipped"}
+    assert runner.gh_calls() == []
+    assert not (runner.artifacts / "dist").exists()
+
+
+def theo_release_files(version: str) -> dict[str, str | bytes | None]:
+    """A Theo-like project set up as `release-guard init` would: with the shipped workflows."""
+    files: dict[str, str | bytes | None] = {
+        name: text.replace("{version}", version) if isinstance(text, str) else text
+        for name, text in THEO_RELEASE_FILES.items()
+    }
+    for name in ("ci.yml", "release.yml"):
+        files[f".github/workflows/{name}"] = shipped_bytes(name)
+    return files
+
+
+def test_release_guard_releases_itself(
+    tmp_path: Path, bare_remote: Path, shared_env: dict[str, str]
+) -> None:
+    clone = tmp_path / "release-guard"
+    git(tmp_path, "clone", "-q", str(ROOT), str(clone))
+    version = make_release_commit(clone)
+    tag = f"v{version}"
+    push_tag(clone, bare_remote, tag)
+    unreleased = unreleased_body(git(ROOT, "show", "HEAD:CHANGELOG.md"))
+    # The outer run of the pytest step is this very test suite: the inner one would recurse.
+    replaced = {**INSTALLED, TESTS_STEP: "this test suite is that step's run"}
+    result, runner = run_release(bare_remote, tag, tmp_path / "run", shared_env, replaced)
+    wheel = f"release_guard-{version}-py3-none-any.whl"
+    notes = assert_released(result, runner, tag, {wheel, f"release_guard-{version}.tar.gz"})
+    assert notes.strip() == unreleased
+    with zipfile.ZipFile(runner.artifacts / "dist" / "dist" / wheel) as archive:
+        for name in ("ci.yml", "release.yml"):
+            shipped = archive.read(f"release_guard/templates/{name}")
+            assert shipped == (clone / ".github" / "workflows" / name).read_bytes()
+
+
+def make_release_commit(repo: Path) -> str:
+    """Turn HEAD's X.Y.Z.devN into the release X.Y.Z, the way the release checklist does."""
+    pyproject = repo / "pyproject.toml"
+    current = re.search(r'(?m)^version = "([^"]+)"', pyproject.read_text())
+    assert current is not None
+    version = Version(current.group(1)).base_version
+    # Dated in UTC, as `check` judges dates (prepare's default is the local day).
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    result = run_rg("prepare", version, "--date", today, cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    git(repo, "commit", "-qam", f"release: v{version}")
+    return version
+
+
+def unreleased_body(changelog: str) -> str:
+    match = re.search(r"(?ms)^## \[Unreleased\]\n(.*?)(?=^## \[|\Z)", changelog)
+    assert match is not None
+    return match.group(1).strip()

@@ -1,0 +1,426 @@
+"""Run a GitHub Actions workflow's `run:` steps locally, as a push of a tag would run them.
+
+GitHub cannot be reached from the test machine, so this emulates just enough of a runner for
+this repository's ci.yml and release.yml; docs/workflows.md ("The local run") says what is
+emulated, substituted or skipped. Anything else a workflow asks for (another action, an
+expression form, a shell, a key the emulation does not know) raises `Unsupported`, so a
+workflow edit that outgrows the emulation fails the tests instead of passing unexamined.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
+
+# What `gh` receives in the publish job: a stand-in records it instead of calling GitHub.
+GH_STANDIN = """\
+#!{python}
+import hashlib, json, os, sys
+
+VALUED = {{"--repo", "-R", "--title", "-t", "--notes-file", "-F", "--notes", "-n", "--target"}}
+FLAGS = {{"--verify-tag", "--prerelease", "--draft", "--latest", "--generate-notes"}}
+args = sys.argv[1:]
+if args[:2] != ["release", "create"]:
+    sys.exit(f"gh stand-in: only `gh release create` is emulated, got {{args}}")
+if not os.environ.get("GH_TOKEN"):
+    sys.exit("gh stand-in: GH_TOKEN is not set: the real gh could not authenticate")
+options, positional, rest = {{}}, [], args[2:]
+while rest:
+    arg = rest.pop(0)
+    if arg in VALUED:
+        options[arg] = rest.pop(0)
+    elif arg in FLAGS:
+        options[arg] = True
+    elif arg.startswith("-"):
+        sys.exit(f"gh stand-in: unknown option {{arg}}")
+    else:
+        positional.append(arg)
+files = {{}}
+for path in positional[1:]:
+    if not os.path.isfile(path):
+        sys.exit(f"gh stand-in: no file {{path}} to attach")
+    with open(path, "rb") as handle:
+        files[os.path.basename(path)] = hashlib.sha256(handle.read()).hexdigest()
+notes_file = options.get("--notes-file") or options.get("-F")
+notes = open(notes_file, encoding="utf-8").read() if notes_file else None
+record = {{"tag": positional[0] if positional else None, "options": options, "files": files,
+          "notes": notes}}
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(json.dumps(record) + "\\n")
+"""
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+CONTEXT_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+COMPARISON = re.compile(rf"({CONTEXT_PATH.pattern})\s*==\s*'([^']*)'")
+PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@[0-9a-f]{40}")
+WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "defaults", "env", "jobs"}
+JOB_KEYS = {"name", "needs", "runs-on", "timeout-minutes", "permissions", "steps", "uses"}
+STEP_KEYS = {"name", "uses", "with", "run", "env", "if"}
+DEFAULT_TIMEOUT_MINUTES = 360  # GitHub's own default for a job
+
+
+class Unsupported(Exception):
+    """The workflow asks for something the local emulation does not do."""
+
+
+class StepResult(NamedTuple):
+    job: str  # "build / gate" for the job `gate` of the workflow the job `build` calls
+    name: str
+    status: str  # success, failure, skipped (condition false or an earlier failure), replaced
+    output: str
+
+    def report(self) -> str:
+        return f"{self.job} / {self.name}: {self.status}\n{self.output}"
+
+
+class RunResult(NamedTuple):
+    steps: list[StepResult]
+    jobs: dict[str, str]  # job -> success, failure or skipped
+
+    def failed_step(self) -> StepResult | None:
+        return next((step for step in self.steps if step.status == "failure"), None)
+
+    def statuses(self) -> list[tuple[str, str, str]]:
+        return [(step.job, step.name, step.status) for step in self.steps]
+
+
+class Job(NamedTuple):
+    """One job's place on the runner: its directories and its environment."""
+
+    workspace: Path
+    temp: Path
+    env: dict[str, str]
+    deadline: float
+
+
+class LocalRunner:
+    """Runs a workflow of `remote`'s tagged commit, as GitHub would for a push of `tag`.
+
+    `tools_bin` stands in for what the workflows' install step would install (it goes first
+    on PATH, and each workspace's src/ on PYTHONPATH, as an editable install would make it
+    importable); `replaced` names steps not run, each with the reason, recorded as such.
+    """
+
+    def __init__(
+        self,
+        remote: Path,
+        tag: str,
+        run_dir: Path,
+        tools_bin: Path,
+        replaced: Mapping[str, str],
+        env: Mapping[str, str],
+        repository: str = "example/project",
+    ) -> None:
+        self.remote = remote
+        self.tag = tag
+        self.run_dir = run_dir
+        self.replaced = dict(replaced)
+        self.unused_replacements = set(replaced)
+        self.sha = _git(remote, "rev-parse", f"{tag}^{{commit}}")
+        self.artifacts = run_dir / "artifacts"
+        self.gh_log = run_dir / "gh.jsonl"
+        stand_in_bin = run_dir / "bin"
+        stand_in_bin.mkdir(parents=True)
+        gh = stand_in_bin / "gh"
+        gh.write_text(GH_STANDIN.format(python=sys.executable, log=str(self.gh_log)))
+        gh.chmod(0o755)
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("GITHUB_", "RUNNER_", "PYTHON", "PYTEST_"))
+        }
+        self.base_env = {
+            **inherited,
+            "PATH": os.pathsep.join([str(stand_in_bin), str(tools_bin), os.environ["PATH"]]),
+            "CI": "true",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": "push",
+            "GITHUB_REF": f"refs/tags/{tag}",
+            "GITHUB_REF_NAME": tag,
+            "GITHUB_REF_TYPE": "tag",
+            "GITHUB_SHA": self.sha,
+            "GITHUB_REPOSITORY": repository,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_RUN_ID": "1",
+            "RUNNER_OS": "Linux",
+            **env,
+        }
+        self.github = {
+            "event_name": "push",
+            "ref": f"refs/tags/{tag}",
+            "ref_name": tag,
+            "ref_type": "tag",
+            "sha": self.sha,
+            "repository": repository,
+            "token": "local-run-token",
+        }
+        self.actions: dict[str, Callable[[dict[str, Any], Job], str]] = {
+            "actions/checkout": self._checkout,
+            "actions/setup-python": self._setup_python,
+            "actions/upload-artifact": self._upload_artifact,
+            "actions/download-artifact": self._download_artifact,
+        }
+
+    # -- workflows and jobs --------------------------------------------------------------
+
+    def run(self, workflow_path: str) -> RunResult:
+        """Run the workflow file of the tagged commit; every replaced step must exist in it."""
+        workflow = self._load(workflow_path)
+        patterns = _on(workflow).get("push", {}).get("tags", [])
+        if not any(fnmatchcase(self.tag, pattern) for pattern in patterns):
+            raise Unsupported(f"{workflow_path} does not run on a push of tag {self.tag}")
+        result = RunResult([], {})
+        self._run_jobs(workflow, "", result)
+        if self.unused_replacements:
+            raise Unsupported(f"no step named {sorted(self.unused_replacements)} was found")
+        return result
+
+    def _load(self, path: str) -> dict[str, Any]:
+        text = _git(self.remote, "show", f"{self.sha}:{path}")
+        workflow: dict[Any, Any] = yaml.safe_load(text)
+        if True in workflow:  # YAML 1.1 reads the key `on` as true
+            workflow["on"] = workflow.pop(True)
+        _only(workflow, WORKFLOW_KEYS, path)
+        return workflow
+
+    def _run_jobs(self, workflow: dict[str, Any], prefix: str, result: RunResult) -> bool:
+        """Run the jobs in dependency order; False when one failed."""
+        jobs: dict[str, dict[str, Any]] = workflow["jobs"]
+        outcome: dict[str, str] = {}
+        while len(outcome) < len(jobs):
+            ready = [
+                job_id
+                for job_id, job in jobs.items()
+                if job_id not in outcome and all(need in outcome for need in _needs(job))
+            ]
+            if not ready:
+                raise Unsupported(f"the needs of {sorted(set(jobs) - set(outcome))} form a cycle")
+            job_id = ready[0]
+            job = jobs[job_id]
+            _only(job, JOB_KEYS, f"job {job_id}")
+            label = f"{prefix}{job_id}"
+            if any(outcome[need] != "success" for need in _needs(job)):
+                outcome[job_id] = "skipped"
+            elif "uses" in job:
+                called = self._load(_local_workflow(job["uses"]))
+                if "workflow_call" not in _on(called):
+                    raise Unsupported(f"{job['uses']} has no workflow_call trigger")
+                ok = self._run_jobs(called, f"{label} / ", result)
+                outcome[job_id] = "success" if ok else "failure"
+            else:
+                ok = self._run_steps(workflow, job, label, result)
+                outcome[job_id] = "success" if ok else "failure"
+            result.jobs[label] = outcome[job_id]
+        return all(status != "failure" for status in outcome.values())
+
+    def _run_steps(
+        self, workflow: dict[str, Any], job: dict[str, Any], label: str, result: RunResult
+    ) -> bool:
+        shell = workflow.get("defaults", {}).get("run", {}).get("shell", "bash")
+        if shell != "bash":
+            raise Unsupported(f"shell {shell!r}: only bash is emulated")
+        job_dir = self.run_dir / "jobs" / label.replace(" / ", "--")
+        workspace, temp = job_dir / "workspace", job_dir / "temp"
+        workspace.mkdir(parents=True)
+        temp.mkdir()
+        env = {
+            **self.base_env,
+            "GITHUB_WORKSPACE": str(workspace),
+            "GITHUB_JOB": label.rsplit(" / ", 1)[-1],
+            "RUNNER_TEMP": str(temp),
+            "PYTHONPATH": str(workspace / "src"),
+            **{name: str(value) for name, value in workflow.get("env", {}).items()},
+        }
+        minutes = job.get("timeout-minutes", DEFAULT_TIMEOUT_MINUTES)
+        context = Job(workspace, temp, env, time.monotonic() + 60 * minutes)
+        failed = False
+        for number, step in enumerate(job["steps"], 1):
+            _only(step, STEP_KEYS, f"step {number} of job {label}")
+            name = step.get("name") or step.get("run") or step["uses"]
+            self.unused_replacements.discard(name)
+            if failed or not self._condition(step.get("if"), env):
+                result.steps.append(StepResult(label, name, "skipped", ""))
+            elif name in self.replaced:
+                result.steps.append(StepResult(label, name, "replaced", self.replaced[name]))
+            else:
+                ok, output = self._run_step(step, name, context)
+                result.steps.append(StepResult(label, name, "success" if ok else "failure", output))
+                failed = not ok
+        return not failed
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _run_step(self, step: dict[str, Any], name: str, job: Job) -> tuple[bool, str]:
+        if "uses" in step:
+            match = PINNED.fullmatch(step["uses"])
+            emulate = self.actions.get(match.group("action")) if match else None
+            if emulate is None:
+                raise Unsupported(f"step {name!r}: action {step['uses']} is not emulated")
+            try:
+                return True, emulate(step.get("with", {}), job)
+            except ActionFailed as failure:
+                return False, str(failure)
+        env = {
+            **job.env,
+            **{
+                key: self._substitute(str(value), job.env)
+                for key, value in step.get("env", {}).items()
+            },
+        }
+        commands = job.temp / "files"
+        shutil.rmtree(commands, ignore_errors=True)
+        commands.mkdir()
+        for variable in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH", "GITHUB_STEP_SUMMARY"):
+            env[variable] = str(commands / variable.lower())
+            Path(env[variable]).touch()
+        script = job.temp / "step.sh"
+        script.write_text(step["run"])
+        try:
+            process = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=job.workspace,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=max(job.deadline - time.monotonic(), 1),
+                check=False,
+            )
+        except subprocess.TimeoutExpired as expired:
+            return False, f"{expired.output or ''}\nthe job's timeout-minutes ran out"
+        for variable in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH"):
+            if Path(env[variable]).stat().st_size:
+                raise Unsupported(f"step {name!r} writes {variable}, which is not read back")
+        return process.returncode == 0, process.stdout
+
+    def _condition(self, condition: object, env: dict[str, str]) -> bool:
+        if condition is None:
+            return True
+        match = EXPRESSION.fullmatch(str(condition).strip())
+        value = self._evaluate(match.group(1) if match else str(condition), env)
+        if not isinstance(value, bool):
+            raise Unsupported(f"if: {condition!r} is not a comparison")
+        return value
+
+    def _substitute(self, text: str, env: dict[str, str]) -> str:
+        return EXPRESSION.sub(lambda match: str(self._evaluate(match.group(1), env)), text)
+
+    def _evaluate(self, expression: str, env: dict[str, str]) -> str | bool:
+        """The two forms the workflows use: a context value, and a value == 'literal'."""
+        contexts: dict[str, Mapping[str, str]] = {"github": self.github, "env": env}
+        comparison = COMPARISON.fullmatch(expression)
+        path = comparison.group(1) if comparison else expression
+        if not CONTEXT_PATH.fullmatch(path) or path.count(".") != 1:
+            raise Unsupported(f"expression {expression!r} is not emulated")
+        context, key = path.split(".")
+        if key not in contexts.get(context, {}):
+            raise Unsupported(f"expression {expression!r}: {path} is not emulated")
+        value = contexts[context][key]
+        return value == comparison.group(2) if comparison else value
+
+    # -- the emulated actions: each returns its log, or raises ActionFailed -------------
+
+    def _checkout(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"fetch-depth", "persist-credentials"}, "actions/checkout")
+        if options.get("persist-credentials") is not False:
+            raise Unsupported("actions/checkout without persist-credentials: false")
+        depth = int(options.get("fetch-depth", 1))
+        # fetch-depth 0 is the whole history; git clones a shallow depth only over a URL.
+        shallow = ["--depth", str(depth), "--branch", self.tag] if depth else []
+        source = self.remote.as_uri() if depth else str(self.remote)
+        _git(job.workspace, "clone", "-q", "--no-checkout", *shallow, source, ".")
+        _git(job.workspace, "checkout", "-q", "--detach", self.sha)
+        return f"cloned {self.remote} at {self.tag} ({self.sha})"
+
+    def _setup_python(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"python-version"}, "actions/setup-python")
+        actual = sys.version.split()[0]
+        return f"python {actual} on PATH stands in for {options['python-version']}"
+
+    def _upload_artifact(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"name", "path", "if-no-files-found", "retention-days"}, "upload-artifact")
+        lines = [line.strip() for line in str(options["path"]).splitlines() if line.strip()]
+        if any("*" in line or ".." in Path(line).parts for line in lines):
+            raise Unsupported("upload-artifact: globs and .. in path are not emulated")
+        paths = [job.workspace / line for line in lines]
+        # As upload-artifact does: the search paths' least common ancestor is the root.
+        root = Path(os.path.commonpath(paths))
+        if not root.is_dir():
+            root = root.parent
+        found = [path for path in paths if path.exists()]
+        if not found and options.get("if-no-files-found") == "error":
+            raise ActionFailed(f"upload-artifact: no files at {lines}")
+        target = self.artifacts / str(options["name"])
+        for path in found:
+            destination = target / path.relative_to(root)
+            if path.is_dir():
+                shutil.copytree(path, destination)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, destination)
+        uploaded = sorted(
+            str(path.relative_to(target)) for path in target.rglob("*") if path.is_file()
+        )
+        return f"uploaded {options['name']}: {uploaded}"
+
+    def _download_artifact(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"name", "path"}, "download-artifact")
+        source = self.artifacts / str(options["name"])
+        if not source.is_dir():
+            raise ActionFailed(f"download-artifact: no artifact named {options['name']!r}")
+        shutil.copytree(source, job.workspace / str(options.get("path", ".")), dirs_exist_ok=True)
+        return f"downloaded {options['name']}"
+
+    def gh_calls(self) -> list[dict[str, Any]]:
+        """What the stand-in gh received, one record per call."""
+        if not self.gh_log.exists():
+            return []
+        return [json.loads(line) for line in self.gh_log.read_text().splitlines()]
+
+
+class ActionFailed(Exception):
+    """An emulated action failed as the real one would (its message is the step's log)."""
+
+
+def _only(mapping: Mapping[str, Any], known: set[str], where: str) -> None:
+    unknown = set(mapping) - known
+    if unknown:
+        raise Unsupported(f"{where}: {sorted(unknown)} not emulated")
+
+
+def _on(workflow: dict[str, Any]) -> dict[str, Any]:
+    triggers = workflow.get("on")
+    if not isinstance(triggers, dict):
+        raise Unsupported(f"triggers {triggers!r}: only the mapping form is emulated")
+    return {name: spec or {} for name, spec in triggers.items()}
+
+
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+def _local_workflow(uses: str) -> str:
+    """The path of a reusable workflow of the same repository and commit."""
+    for prefix in ("$/", "./"):
+        if uses.startswith(prefix):
+            return uses[len(prefix) :]
+    raise Unsupported(f"reusable workflow {uses}: only this repository's are emulated")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise ActionFailed(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout.strip()
