@@ -144,16 +144,23 @@ def test_wrong_tag_names_every_dist(built: Path) -> None:
     findings = json.loads(result.stdout)["findings"]
     assert [(f["code"], f["path"]) for f in findings] == [
         ("RG402", f"dist/{WHEEL}"),
+        ("RG403", f"dist/{WHEEL}"),
         ("RG402", f"dist/{SDIST}"),
+        ("RG403", f"dist/{SDIST}"),
     ]
-    assert "expected 0.2.0 (from tag v0.2.0)" in findings[0]["message"]
+    assert findings[0]["message"] == (
+        "the file name names version 0.1.0, expected 0.2.0 (from tag v0.2.0)"
+    )
+    assert findings[3]["message"] == (
+        f"{TOP}/PKG-INFO names version 0.1.0, expected 0.2.0 (from tag v0.2.0)"
+    )
 
 
 def test_expected_version_follows_pyproject(built: Path, tmp_path: Path) -> None:
     root = tmp_path / "bumped"
     write(root, theo_files("0.2.0"))
     result = verify(root, str(built / "dist"))
-    assert codes(result) == ["RG402", "RG402"]
+    assert codes(result) == ["RG402", "RG403"] * 2
 
 
 # -- nothing to verify, bad input -----------------------------------------------------------------
@@ -277,14 +284,15 @@ def test_another_project_name(built: Path, tmp_path: Path) -> None:
     files["pyproject.toml"] = str(files["pyproject.toml"]).replace("theo-openvoice", "theo-other")
     write(root, files)
     result = verify(root, str(built / "dist"))
-    assert codes(result) == ["RG404", "RG404"]
+    assert codes(result) == ["RG404", "RG404"] * 2
+    assert "the file name names project theo-openvoice, not theo-other" in messages(result)
 
 
 def test_ignore_silences_a_rule(built: Path, tmp_path: Path) -> None:
     root = tmp_path / "ignoring"
     files = theo_files(VERSION)
     files["pyproject.toml"] = (
-        str(files["pyproject.toml"]) + '\n[tool.release-guard]\nignore = ["RG402"]\n'
+        str(files["pyproject.toml"]) + '\n[tool.release-guard]\nignore = ["RG402", "RG403"]\n'
     )
     write(root, files)
     assert verify(root, str(built / "dist"), "--version", "9.0").returncode == 0
@@ -413,7 +421,10 @@ def test_metadata_version_differs_from_file_name(project: Path) -> None:
     )
     result = verify(project)
     assert codes(result) == ["RG403", "RG404"]  # the wheel, then the sdist
-    assert f"{DIST_INFO}/METADATA names version 0.0.9, the file name 0.1.0" in messages(result)
+    assert (
+        f"{DIST_INFO}/METADATA names version 0.0.9, expected 0.1.0 (from pyproject.toml)"
+        in messages(result)
+    )
 
 
 def test_missing_metadata_and_record(project: Path) -> None:

@@ -266,9 +266,15 @@ def check_members(members: list[Member], report: DistReport) -> None:
 
 
 def check_metadata(
-    data: bytes, where: str, name: str, version: Version, report: DistReport, notes: list[str]
+    data: bytes,
+    where: str,
+    filename: tuple[str, Version],
+    expected: Expected,
+    report: DistReport,
+    notes: list[str],
 ) -> None:
-    """METADATA / PKG-INFO parse and validate, and name the dist's project and version."""
+    """METADATA / PKG-INFO parse and validate, and name the expected project and version
+    (without an expectation, the ones of the file name)."""
     from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata, parse_email
     from packaging.utils import canonicalize_name
 
@@ -286,10 +292,21 @@ def check_metadata(
                 report.add("RG410", f"{where}: {error}")
         raw, _ = parse_email(data)
         meta_name, meta_version = raw.get("name", ""), raw.get("version", "")
+    name, name_origin = (
+        (expected.name, "pyproject.toml") if expected.name else (filename[0], "the file name")
+    )
+    version, version_origin = (
+        (expected.version, expected.origin) if expected.version else (filename[1], "the file name")
+    )
     if meta_name and canonicalize_name(meta_name) != canonicalize_name(name):
-        report.add("RG404", f"{where} names project {meta_name!r}, the file name {name!r}")
+        report.add(
+            "RG404", f"{where} names project {meta_name}, expected {name} (from {name_origin})"
+        )
     if meta_version and _as_version(meta_version) != version:
-        report.add("RG403", f"{where} names version {meta_version}, the file name {version}")
+        report.add(
+            "RG403",
+            f"{where} names version {meta_version}, expected {version} (from {version_origin})",
+        )
 
 
 def _newer_minor_metadata(data: bytes, error: InvalidMetadata) -> bool:
@@ -401,7 +418,9 @@ def _verify_wheel_contents(
     else:
         metadata = _read_member(archive, files[f"{dist_info}/METADATA"], report)
         if metadata is not None:
-            check_metadata(metadata, f"{dist_info}/METADATA", name, version, report, notes)
+            check_metadata(
+                metadata, f"{dist_info}/METADATA", (name, version), expected, report, notes
+            )
     if dist_info is not None:
         check_record(archive, files, dist_info, report)
     for pattern in missing_required(expected.wheel_files, set(files)):
@@ -658,7 +677,7 @@ def _verify_sdist_contents(
         if data is None:
             report.add("RG410", f"{top}/PKG-INFO cannot be read or is too large")
         else:
-            check_metadata(data, f"{top}/PKG-INFO", name, version, report, notes)
+            check_metadata(data, f"{top}/PKG-INFO", (name, version), expected, report, notes)
     for pattern in missing_required(expected.sdist_files, set(files)):
         report.add("RG405", f"required file {pattern} is missing from the sdist (under {top}/)")
 
