@@ -19,7 +19,7 @@ from release_guard.config import Config, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
-from release_guard.source import CatFile, GitCommit, WorkTree
+from release_guard.source import CatFile, GitCommit, Source, WorkTree
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -128,7 +128,7 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
             [Finding("RG305", f"tag {tag} points to a {kind} ({sha[:12]}), not a commit", tag)],
             [],
         )
-    source = GitCommit(cat_file, commit, label=tag)
+    source = _ReadOnce(GitCommit(cat_file, commit, label=tag))
     try:
         config = load_project(source).config
     except InputError as error:
@@ -171,6 +171,29 @@ def is_release_tag(config: Config, tag: str) -> bool:
     """
     version = config.version_in_tag(tag)
     return version is not None and version[:1].isdigit()
+
+
+class _ReadOnce:
+    """A Source that asks git once per path: the tag's config is read first, to tell whether
+    it is a release tag, then `run_checks` reads the same files again."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._files: dict[str, bytes | None] = {}
+        self._dirs: dict[str, list[tuple[str, bool]] | None] = {}
+
+    def describe(self, path: str) -> str:
+        return self._source.describe(path)
+
+    def read_bytes(self, path: str) -> bytes | None:
+        if path not in self._files:
+            self._files[path] = self._source.read_bytes(path)
+        return self._files[path]
+
+    def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
+        if path not in self._dirs:
+            self._dirs[path] = self._source.list_dir(path)
+        return self._dirs[path]
 
 
 class _FallbackConfig:
