@@ -393,23 +393,23 @@ def test_the_hook_does_not_start_python_without_a_tag(guarded: Path, tmp_path: P
 
 def test_pre_commit_environment_mode(guarded: Path) -> None:
     sha = git(guarded, "rev-parse", "HEAD")
-    base = {"PRE_COMMIT_TO_REF": sha, "PRE_COMMIT_FROM_REF": ZERO}
     git(guarded, "tag", "v0.2.0")
-    bad = run_rg(
-        "tag-guard",
-        "--pre-commit",
-        cwd=guarded,
-        env={**base, "PRE_COMMIT_REMOTE_BRANCH": "refs/tags/v0.2.0"},
-    )
+
+    def guard(**env: str) -> subprocess.CompletedProcess[str]:
+        return run_rg("tag-guard", "--pre-commit", cwd=guarded, env=env)
+
+    bad = guard(PRE_COMMIT_REMOTE_BRANCH="refs/tags/v0.2.0", PRE_COMMIT_TO_REF=sha)
     assert bad.returncode == 1
-    assert "RG301" in bad.stdout
-    branch = run_rg(
-        "tag-guard",
-        "--pre-commit",
-        cwd=guarded,
-        env={**base, "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main"},
+    assert "v0.2.0:pyproject.toml:7: RG301" in bad.stdout
+    # pre-commit sets no PRE_COMMIT_TO_REF when the remote has none of the history
+    first_push = guard(
+        PRE_COMMIT_REMOTE_BRANCH="refs/tags/v0.2.0", PRE_COMMIT_LOCAL_BRANCH="refs/tags/v0.2.0"
     )
-    assert (branch.returncode, branch.stdout) == (0, "")
-    outside = run_rg("tag-guard", "--pre-commit", cwd=guarded)
-    assert outside.returncode == 2
-    assert "PRE_COMMIT_REMOTE_BRANCH" in outside.stderr
+    assert first_push.returncode == 1
+    assert "RG301" in first_push.stdout
+    branch = guard(PRE_COMMIT_REMOTE_BRANCH="refs/heads/main", PRE_COMMIT_TO_REF=sha)
+    assert branch.returncode == 0
+    assert "no release tag in this push" in branch.stdout
+    by_hand = guard()  # `pre-commit run --hook-stage pre-push` outside a push: nothing pushed
+    assert by_hand.returncode == 0
+    assert "no release tag in this push" in by_hand.stdout

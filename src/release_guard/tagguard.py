@@ -81,25 +81,22 @@ def _is_object_id(text: str) -> bool:
     return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
-def refs_from_pre_commit(environ: dict[str, str]) -> list[PushedRef]:
-    """The one ref pre-commit's pre-push stage hands its hooks, from its environment."""
+def refs_from_pre_commit(environ: dict[str, str], repo_dir: str) -> list[PushedRef]:
+    """The one ref pre-commit's pre-push stage hands its hooks, from its environment.
+
+    None outside a push (`pre-commit run --hook-stage pre-push` by hand or in CI).
+    """
     remote_ref = environ.get("PRE_COMMIT_REMOTE_BRANCH")
-    local_sha = environ.get("PRE_COMMIT_TO_REF")
-    if not remote_ref or not local_sha:
-        raise input_error(
-            "RG006",
-            "--pre-commit needs pre-commit's pre-push environment (PRE_COMMIT_REMOTE_BRANCH, "
-            "PRE_COMMIT_TO_REF): run it as the tag-guard hook of stage pre-push",
-        )
-    zero = "0" * len(local_sha)
-    return [
-        PushedRef(
-            environ.get("PRE_COMMIT_LOCAL_BRANCH") or remote_ref,
-            local_sha,
-            remote_ref,
-            environ.get("PRE_COMMIT_FROM_REF") or zero,
-        )
-    ]
+    if not remote_ref:
+        return []
+    local_ref = environ.get("PRE_COMMIT_LOCAL_BRANCH") or remote_ref
+    # pre-commit leaves PRE_COMMIT_TO_REF unset when the remote has none of the history
+    local_sha = (
+        environ.get("PRE_COMMIT_TO_REF")
+        or _git(repo_dir, ["rev-parse", "--verify", local_ref]).strip()
+    )
+    remote_sha = environ.get("PRE_COMMIT_FROM_REF") or "0" * len(local_sha)
+    return [PushedRef(local_ref, local_sha, remote_ref, remote_sha)]
 
 
 # -- judging -----------------------------------------------------------------------------------
@@ -373,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdicts: list[Verdict] = []
     try:
         if args.pre_commit:
-            refs = refs_from_pre_commit(dict(os.environ))
+            refs = refs_from_pre_commit(dict(os.environ), ".")
         else:
             refs = parse_pushed_refs(sys.stdin.buffer.read().decode("utf-8", "replace"))
         verdicts = judge_push(refs, ".")
@@ -382,8 +379,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         findings, notes = [error.finding], []
     exit_code = _exit_code(findings)
-    if args.pre_commit and not verdicts and not findings:
-        return 0  # pre-commit pushed a branch: nothing for the guard to say
     emit("tag-guard", Outcome(findings, notes), fmt, args.quiet, exit_code)
     if exit_code and fmt != "json":
         sys.stdout.flush()
