@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -227,6 +228,25 @@ def _write_failure(
         )
     restored = f"; {len(done)} file(s) already written were restored" if done else ""
     return Refusal(f"{reason}{restored}: nothing changed", "fix the cause and run it again", path)
+
+
+def run_git(root: str, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """git's answer about the files being edited; None when git cannot run at all."""
+    try:
+        return subprocess.run(
+            ["git", "--literal-pathspecs", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+
+
+def inside_git(root: str) -> bool:
+    result = run_git(root, "rev-parse", "--is-inside-work-tree")
+    return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
 
 
 def line_before(change: Change, line: int) -> int:

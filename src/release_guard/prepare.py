@@ -11,7 +11,6 @@ import argparse
 import datetime
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -25,10 +24,12 @@ from release_guard.edit import (
     Refusal,
     TextFile,
     apply,
+    inside_git,
     line_before,
     line_offset,
     read_text_file,
     replace_span,
+    run_git,
     unified_diff,
 )
 from release_guard.report import Outcome, default_format, run_command
@@ -103,7 +104,7 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
     source = WorkTree(root)
     project = load_project(source)
     plan = plan_release(project, source, target, day)
-    in_git = _inside_git(root)
+    in_git = inside_git(root)
     if in_git:
         _ensure_committed(root, [change.path for change in plan.changes])
         _ensure_new_tag(root, plan.tag)
@@ -387,28 +388,10 @@ def _link_edits(file: TextFile, line: int, version: str, tag: str) -> list[tuple
 # -- git -----------------------------------------------------------------------------------------
 
 
-def _git(root: str, *args: str) -> subprocess.CompletedProcess[str] | None:
-    try:
-        return subprocess.run(
-            ["git", "--literal-pathspecs", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-
-
-def _inside_git(root: str) -> bool:
-    result = _git(root, "rev-parse", "--is-inside-work-tree")
-    return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
-
-
 def _ensure_committed(root: str, paths: list[str]) -> None:
     """Refuse when a file to change has uncommitted changes: the release commit would sweep
     them in, and `git checkout` could no longer undo prepare cleanly."""
-    result = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    result = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     if result is None or result.returncode != 0:
         raise Refusal(
             f"git status failed: {(result.stderr if result else 'git not found').strip()}",
@@ -424,7 +407,7 @@ def _ensure_committed(root: str, paths: list[str]) -> None:
 
 
 def _ensure_new_tag(root: str, tag: str) -> None:
-    result = _git(root, "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}")
+    result = run_git(root, "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}")
     if result is not None and result.returncode == 0:
         raise Refusal(
             f"the tag {tag} already exists",
@@ -434,7 +417,7 @@ def _ensure_new_tag(root: str, tag: str) -> None:
 
 def _next_steps(root: str, plan: Plan, in_git: bool) -> list[str]:
     paths = " ".join(_shell_quote(change.path) for change in plan.changes)
-    branch_result = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD") if in_git else None
+    branch_result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD") if in_git else None
     branch = branch_result.stdout.strip() if branch_result and branch_result.returncode == 0 else ""
     push = f"git push origin {branch} {plan.tag}" if branch else f"git push origin {plan.tag}"
     return [

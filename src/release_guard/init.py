@@ -1,0 +1,437 @@
+"""`release-guard init`: set a project up for release-guard, in one idempotent command.
+
+Detects the version files and the changelog, writes `[tool.release-guard]` only with what
+detection would get wrong, creates a Keep a Changelog file if there is none, adds the hook to
+`.pre-commit-config.yaml`, writes the workflow templates and installs the tag guard. Every file
+change is planned first and written atomically (release_guard.edit); docs/adoption.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from release_guard.check import add_output_arguments, find_root, run_checks
+from release_guard.config import CONFIG_TABLE, PYPROJECT, Project, VersionFile, load_project
+from release_guard.edit import (
+    Change,
+    Overlay,
+    Refusal,
+    TextFile,
+    apply,
+    inside_git,
+    read_text_file,
+    run_git,
+    unified_diff,
+)
+from release_guard.report import Outcome, default_format, run_command
+from release_guard.source import WorkTree
+from release_guard.versions import check_versions, read_version_file
+
+# Where users get the hook from. The project's public home is not settled yet: this constant
+# is the one place to change (docs/adoption.md, "The hook repository").
+HOOK_REPOSITORY = "https://github.com/release-guard/release-guard"
+HOOK_ID = "release-guard"
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+WORKFLOWS = (
+    ("release.yml", ".github/workflows/release.yml"),
+    ("ci.yml", ".github/workflows/ci.yml"),
+)
+CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
+# Where a package keeps its version when __init__.py imports it from a sibling module.
+VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
+
+
+class Plan(NamedTuple):
+    changes: list[Change]
+    report: list[str]  # one line per file or step, for people
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="release-guard init",
+        description="Set release-guard up in this project: config (only what detection gets "
+        "wrong), CHANGELOG.md, the pre-commit hook, the release and CI workflows, the tag "
+        "guard. Running it again changes nothing.",
+    )
+    parser.add_argument(
+        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would change, write nothing"
+    )
+    add_output_arguments(parser)
+    args = parser.parse_args(argv)
+    root = args.root if args.root is not None else find_root(".")
+    if not os.path.isdir(root):
+        parser.error(f"--root {root}: not a directory")
+    fmt = args.format or default_format()
+
+    def body() -> Outcome:
+        return init(root, dry_run=args.dry_run, verbose=fmt == "text")
+
+    try:
+        return run_command("init", fmt, args.quiet, body)
+    except Refusal as refusal:
+        print(refusal.render("init"), file=sys.stderr)
+        return 2
+
+
+def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
+    source = WorkTree(root)
+    project = load_project(source)
+    plan = plan_init(project, source, root)
+    result = Overlay(source, plan.changes)
+    outcome = run_checks(result)  # also proves the written config loads
+    report = list(plan.report)
+    if dry_run:
+        report.append(_guard_state(root, dry_run=True))
+        if plan.changes:
+            report.insert(0, unified_diff(plan.changes).rstrip("\n"))
+        report.append("dry run: nothing written")
+    else:
+        apply(root, plan.changes)
+        report.append(_guard_state(root, dry_run=False))
+        if plan.changes:
+            report += _next_steps(plan.changes)
+    if outcome.findings:
+        report.append("the project itself has problems to fix before its next commit:")
+    if not verbose:
+        return Outcome(outcome.findings, [*outcome.notes, *report])
+    print("\n".join(report))
+    return Outcome(outcome.findings, outcome.notes)
+
+
+def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
+    changes: list[Change] = []
+    report: list[str] = []
+    version = check_versions(project, source).version
+    keys, detected = _config_keys(project, source, root, version)
+    changelog = keys.get("changelog", project.config.changelog)
+    assert isinstance(changelog, str)
+    for planned, line in (
+        _config_block(project, source, keys, detected),
+        _changelog(project, root, changelog, version, source),
+        _pre_commit_config(source),
+        *(_workflow(source, name, path) for name, path in WORKFLOWS),
+    ):
+        if planned is not None:
+            changes.append(planned)
+        report.append(line)
+    if not _calls_back(source, changes):
+        report.append(
+            f"note: release.yml runs {WORKFLOWS[1][1]} as a reusable workflow: yours needs an "
+            "`on: workflow_call:` trigger and must upload the `dist` artifact (docs/adoption.md)"
+        )
+    return Plan(changes, report)
+
+
+# -- [tool.release-guard] --------------------------------------------------------------------
+
+
+def _config_keys(
+    project: Project, source: WorkTree, root: str, version: str | None
+) -> tuple[dict[str, object], str]:
+    """The keys detection alone would get wrong, and what detection found, for the report."""
+    keys: dict[str, object] = {}
+    changelog = _find_changelog(source)
+    if changelog is not None and changelog != project.config.changelog:
+        keys["changelog"] = changelog
+    found = _find_version_files(project, source, version)
+    detected = [vf.path for vf in project.config.version_files]
+    if found and found != detected:
+        keys["version-files"] = found
+    tag_format = _tag_format(root)
+    if tag_format != project.config.tag_format:
+        keys["tag-format"] = tag_format
+    truth = project.version_source
+    origin = (
+        PYPROJECT if truth.kind == "static" else (truth.file.path if truth.file else "git tags")
+    )
+    files = found or detected
+    summary = (
+        f"version in {origin}"
+        + (f", also in {', '.join(files)}" if files else "")
+        + f"; changelog {keys.get('changelog', project.config.changelog)}"
+        + f"; tags {keys.get('tag-format', project.config.tag_format)}"
+    )
+    return keys, summary
+
+
+def _find_changelog(source: WorkTree) -> str | None:
+    for directory in ("", "docs/"):
+        names = {name.lower(): name for name, is_dir in source.list_dir(directory or ".") or []}
+        for wanted in CHANGELOG_NAMES:
+            if wanted.lower() in names:
+                return directory + names[wanted.lower()]
+    return None
+
+
+def _find_version_files(project: Project, source: WorkTree, version: str | None) -> list[str]:
+    """Package modules that hold a version literal: what must stay in sync (a stale one too:
+    check reports it rather than init hiding it)."""
+    if version is None:
+        return []
+    truth = project.version_source.file.path if project.version_source.file else None
+    found = []
+    for package in _package_dirs(source):
+        for module in VERSION_MODULES:
+            path = f"{package}/{module}"
+            if path == truth:
+                continue
+            carried = read_version_file(source, VersionFile(path))
+            if carried is not None and carried.value is not None:
+                found.append(path)
+    return found
+
+
+def _package_dirs(source: WorkTree) -> list[str]:
+    """Top-level import packages, under src/ or at the root."""
+    packages = []
+    for base in ("src", "."):
+        for name, is_dir in sorted(source.list_dir(base) or []):
+            path = name if base == "." else f"{base}/{name}"
+            if (
+                is_dir
+                and name.isidentifier()
+                and name not in ("tests", "test", "docs")
+                and source.read_bytes(f"{path}/__init__.py") is not None
+            ):
+                packages.append(path)
+    return packages
+
+
+def _tag_format(root: str) -> str:
+    """v{version}, unless the repository's release tags are bare versions."""
+    result = run_git(root, "tag", "--list")
+    tags = result.stdout.split() if result is not None and result.returncode == 0 else []
+    if any(re.match(r"v\d", tag) for tag in tags):
+        return "v{version}"
+    return "{version}" if any(re.match(r"\d+\.\d+", tag) for tag in tags) else "v{version}"
+
+
+def _config_block(
+    project: Project, source: WorkTree, keys: dict[str, object], detected: str
+) -> tuple[Change | None, str]:
+    if _has_config_table(project.pyproject):
+        return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is"
+    if not keys:
+        return None, f"{PYPROJECT}: no [tool.release-guard] needed (detected: {detected})"
+    import tomlkit
+
+    file = read_text_file(source, PYPROJECT)
+    assert file is not None
+    nl = file.newline
+    lines = [f"{key} = {tomlkit.item(value).as_string()}" for key, value in keys.items()]
+    separator = "" if file.text.endswith("\n") else nl
+    block = f"{separator}{nl}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
+    change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
+    return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}"
+
+
+def _has_config_table(pyproject: dict[str, Any]) -> bool:
+    tool = pyproject.get("tool")
+    return isinstance(tool, dict) and "release-guard" in tool
+
+
+# -- CHANGELOG.md ------------------------------------------------------------------------------
+
+CHANGELOG_HEAD = """\
+# Changelog
+
+All notable changes to this project are documented in this file.
+The format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
+
+## [Unreleased]
+"""
+
+
+def _changelog(
+    project: Project, root: str, path: str, version: str | None, source: WorkTree
+) -> tuple[Change | None, str]:
+    if source.read_bytes(path) is not None:
+        return None, f"{path}: exists"
+    text = CHANGELOG_HEAD
+    from release_guard.changelog import parse_version
+
+    parsed = parse_version(version) if version else None
+    if version is not None and parsed is not None and not parsed.is_prerelease:
+        # `check` wants a section for the current version: the day it was tagged, else today.
+        day = _tag_date(root, project.config.tag_for(version)) or datetime.date.today().isoformat()
+        text += (
+            f"\n## [{version}] - {day}\n\n"
+            "- The state of the project when this changelog began; "
+            "earlier changes are in the git history.\n"
+        )
+    return Change(path, None, text.encode("utf-8")), f"{path}: created in Keep a Changelog form"
+
+
+def _tag_date(root: str, tag: str) -> str | None:
+    result = run_git(root, "log", "-1", "--format=%cs", f"refs/tags/{tag}", "--")
+    if result is None or result.returncode != 0:
+        return None
+    return result.stdout.strip() or None
+
+
+# -- .pre-commit-config.yaml -------------------------------------------------------------------
+
+_HOOK_LINE = re.compile(rf"""^[ \t-]*id:[ \t]*["']?{HOOK_ID}["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+_REPOS_LINE = re.compile(r"^repos:[ \t]*(?:#.*)?$", re.MULTILINE)
+_ITEM_LINE = re.compile(r"^([ \t]*)-[ \t]")
+
+
+def hook_entry(indent: str, nl: str) -> str:
+    """The config's repos item for the hook, at the indentation of the file's other items."""
+    from release_guard import __version__
+
+    return nl.join(
+        (
+            f"{indent}- repo: {HOOK_REPOSITORY}",
+            f"{indent}  rev: v{__version__}",
+            f"{indent}  hooks:",
+            f"{indent}    - id: {HOOK_ID}",
+        )
+    )
+
+
+def _pre_commit_config(source: WorkTree) -> tuple[Change | None, str]:
+    file = read_text_file(source, PRE_COMMIT_CONFIG)
+    if file is None:
+        text = (
+            "# pre-commit hooks (https://pre-commit.com)\nrepos:\n" + hook_entry("  ", "\n") + "\n"
+        )
+        return (
+            Change(PRE_COMMIT_CONFIG, None, text.encode("utf-8")),
+            f"{PRE_COMMIT_CONFIG}: created with the {HOOK_ID} hook",
+        )
+    if _HOOK_LINE.search(file.text):
+        return None, f"{PRE_COMMIT_CONFIG}: already runs the {HOOK_ID} hook"
+    text = _add_hook(file)
+    _validate_yaml(file.text, text)
+    change = Change(PRE_COMMIT_CONFIG, source.read_bytes(PRE_COMMIT_CONFIG), file.encode(text))
+    return change, f"{PRE_COMMIT_CONFIG}: added the {HOOK_ID} hook"
+
+
+def _add_hook(file: TextFile) -> str:
+    """The config with the hook appended to its `repos:` list, every other byte kept."""
+    nl = file.newline
+    text = file.text if not file.text or file.text.endswith("\n") else file.text + nl
+    repos = _REPOS_LINE.search(text)
+    if repos is None:
+        if re.search(r"^repos:", text, re.MULTILINE):
+            raise Refusal(
+                f"{PRE_COMMIT_CONFIG} writes repos: in flow style, which cannot be extended "
+                "without rewriting it",
+                "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+                PRE_COMMIT_CONFIG,
+            )
+        return f"{text}repos:{nl}{hook_entry('  ', nl)}{nl}"
+    lines = text.split("\n")  # a CRLF file's lines keep their "\r"
+    after_repos = text.count("\n", 0, repos.start()) + 1
+    last, indent = after_repos - 1, None
+    for index in range(after_repos, len(lines)):
+        line = lines[index].rstrip("\r")
+        if line and line[0] not in " \t-#":
+            break  # the next top-level key ends the list
+        if line.strip() and not line.startswith("#"):
+            last = index
+            item = _ITEM_LINE.match(line)
+            if item is not None and indent is None:
+                indent = item.group(1)
+    lines.insert(last + 1, hook_entry(indent or "  ", nl) + nl[:-1])
+    return "\n".join(lines)
+
+
+def _validate_yaml(before: str, after: str) -> None:
+    """With PyYAML at hand (pre-commit brings it), prove the edit only added the hook."""
+    try:
+        import yaml  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    try:
+        old, new = yaml.safe_load(before), yaml.safe_load(after)
+    except yaml.YAMLError as error:
+        raise Refusal(
+            f"{PRE_COMMIT_CONFIG} is not valid YAML: {error}",
+            "fix it (pre-commit validate-config explains), then run init again",
+            PRE_COMMIT_CONFIG,
+        ) from None
+    repos = old.get("repos") if isinstance(old, dict) else None
+    expected = (
+        {**old, "repos": [*(repos or []), _hook_repo_data()]} if isinstance(old, dict) else None
+    )
+    if new != expected:
+        raise Refusal(
+            f"cannot add the hook to {PRE_COMMIT_CONFIG} without changing its meaning",
+            "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+            PRE_COMMIT_CONFIG,
+        )
+
+
+def _hook_repo_data() -> dict[str, object]:
+    from release_guard import __version__
+
+    return {"repo": HOOK_REPOSITORY, "rev": f"v{__version__}", "hooks": [{"id": HOOK_ID}]}
+
+
+# -- workflows ---------------------------------------------------------------------------------
+
+
+def _workflow(source: WorkTree, name: str, path: str) -> tuple[Change | None, str]:
+    from release_guard.resources import shipped_bytes
+
+    template = shipped_bytes(name)
+    existing = source.read_bytes(path)
+    if existing is None:
+        return Change(path, None, template), f"{path}: created from release-guard's template"
+    if existing == template:
+        return None, f"{path}: is release-guard's template"
+    return None, f"{path}: exists and differs from release-guard's template: left as it is"
+
+
+def _calls_back(source: WorkTree, changes: list[Change]) -> bool:
+    """Whether the CI workflow release.yml calls can be called: ours, or one with workflow_call."""
+    path = WORKFLOWS[1][1]
+    planned = next((change.after for change in changes if change.path == path), None)
+    text = planned if planned is not None else source.read_bytes(path)
+    return text is None or b"workflow_call" in text
+
+
+# -- the tag guard -----------------------------------------------------------------------------
+
+
+def _guard_state(root: str, dry_run: bool) -> str:
+    """Install the pre-push tag guard unless it is there already; what was done."""
+    if not inside_git(root):
+        return "tag guard: not a git repository: run `release-guard install` after `git init`"
+    from release_guard import install as guard
+
+    directory = guard.hooks_dir(root)
+    python = os.path.abspath(sys.executable)
+    installed = guard.find_installed(directory)
+    if installed is not None:
+        with open(installed, "rb") as handle:
+            current = handle.read()
+        if current == guard.render(python, guard.recorded_previous(installed)):
+            return f"tag guard: installed at {os.path.relpath(installed, root)}"
+    if dry_run:
+        return "tag guard: would be installed (release-guard install)"
+    return "tag guard: " + "; ".join(guard.install(directory, python))
+
+
+def _next_steps(changes: list[Change]) -> list[str]:
+    import shlex
+
+    paths = " ".join(shlex.quote(change.path) for change in changes)
+    return [
+        "",
+        "Next:",
+        "  pre-commit install    # the hook at every commit",
+        f"  git add {paths}",
+        '  git commit -m "Adopt release-guard"',
+    ]
