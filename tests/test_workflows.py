@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from conftest import THEO_PYPROJECT, MakeProject, git, run_rg
 from release_guard.resources import shipped_bytes
-from workflow_runner import LocalRunner, RunResult
+from workflow_runner import LocalRunner, RunResult, Unsupported
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -251,10 +251,10 @@ def test_release_guard_releases_itself(
 ) -> None:
     clone = tmp_path / "release-guard"
     git(tmp_path, "clone", "-q", str(ROOT), str(clone))
+    unreleased = unreleased_body((clone / "CHANGELOG.md").read_text())
     version = make_release_commit(clone)
     tag = f"v{version}"
     push_tag(clone, bare_remote, tag)
-    unreleased = unreleased_body(git(ROOT, "show", "HEAD:CHANGELOG.md"))
     # The outer run of the pytest step is this very test suite: the inner one would recurse.
     replaced = {**INSTALLED, TESTS_STEP: "this test suite is that step's run"}
     result, runner = run_release(bare_remote, tag, tmp_path / "run", shared_env, replaced)
@@ -273,6 +273,8 @@ def make_release_commit(repo: Path) -> str:
     current = re.search(r'(?m)^version = "([^"]+)"', pyproject.read_text())
     assert current is not None
     version = Version(current.group(1)).base_version
+    if version == current.group(1):
+        return version  # HEAD is a release commit already
     # Dated in UTC, as `check` judges dates (prepare's default is the local day).
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     result = run_rg("prepare", version, "--date", today, cwd=repo)
@@ -285,3 +287,56 @@ def unreleased_body(changelog: str) -> str:
     match = re.search(r"(?ms)^## \[Unreleased\]\n(.*?)(?=^## \[|\Z)", changelog)
     assert match is not None
     return match.group(1).strip()
+
+
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
+
+
+@pytest.mark.parametrize(
+    ("steps", "replaced", "message"),
+    [
+        pytest.param(
+            "      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830\n",
+            {},
+            "actions/cache@.* is not emulated",
+            id="unknown-action",
+        ),
+        pytest.param(
+            f"      - uses: {CHECKOUT}\n",
+            {},
+            "without persist-credentials: false",
+            id="credentials-kept",
+        ),
+        pytest.param(
+            '      - run: echo "$M"\n        env:\n          M: ${{ github.event.head_commit.message }}\n',
+            {},
+            "github.event.head_commit.message.* is not emulated",
+            id="unknown-expression",
+        ),
+        pytest.param(
+            '      - run: echo "X=1" >> "$GITHUB_ENV"\n',
+            {},
+            "writes GITHUB_ENV",
+            id="environment-file",
+        ),
+        pytest.param(
+            "      - run: 'true'\n", {"Tests": "-"}, "no step named", id="replaced-step-gone"
+        ),
+    ],
+)
+def test_local_runner_refuses_what_it_does_not_emulate(
+    make_project: MakeProject,
+    bare_remote: Path,
+    tmp_path: Path,
+    steps: str,
+    replaced: dict[str, str],
+    message: str,
+) -> None:
+    workflow = (
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n{steps}"
+    )
+    project = make_project(files={".github/workflows/release.yml": workflow})
+    push_tag(project, bare_remote, "v0.1.0")
+    with pytest.raises(Unsupported, match=message):
+        run_release(bare_remote, "v0.1.0", tmp_path / "run", {}, replaced)

@@ -240,8 +240,8 @@ class LocalRunner:
             "GITHUB_JOB": label.rsplit(" / ", 1)[-1],
             "RUNNER_TEMP": str(temp),
             "PYTHONPATH": str(workspace / "src"),
-            **{name: str(value) for name, value in workflow.get("env", {}).items()},
         }
+        env.update(self._evaluated(workflow.get("env", {}), env))
         minutes = job.get("timeout-minutes", DEFAULT_TIMEOUT_MINUTES)
         context = Job(workspace, temp, env, time.monotonic() + 60 * minutes)
         failed = False
@@ -271,13 +271,7 @@ class LocalRunner:
                 return True, emulate(step.get("with", {}), job)
             except ActionFailed as failure:
                 return False, str(failure)
-        env = {
-            **job.env,
-            **{
-                key: self._substitute(str(value), job.env)
-                for key, value in step.get("env", {}).items()
-            },
-        }
+        env = {**job.env, **self._evaluated(step.get("env", {}), job.env)}
         commands = job.temp / "files"
         shutil.rmtree(commands, ignore_errors=True)
         commands.mkdir()
@@ -313,8 +307,12 @@ class LocalRunner:
             raise Unsupported(f"if: {condition!r} is not a comparison")
         return value
 
-    def _substitute(self, text: str, env: dict[str, str]) -> str:
-        return EXPRESSION.sub(lambda match: str(self._evaluate(match.group(1), env)), text)
+    def _evaluated(self, variables: Mapping[str, Any], env: dict[str, str]) -> dict[str, str]:
+        """An env: block, its ${{ }} expressions evaluated."""
+        return {
+            name: EXPRESSION.sub(lambda match: str(self._evaluate(match.group(1), env)), str(value))
+            for name, value in variables.items()
+        }
 
     def _evaluate(self, expression: str, env: dict[str, str]) -> str | bool:
         """The two forms the workflows use: a context value, and a value == 'literal'."""
