@@ -115,32 +115,30 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
 
 def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
     commit, annotated, kind = peel(cat_file, sha, tag)
+    verdict = Verdict(tag, commit, annotated, judged=True, config=None, findings=[], notes=[])
     if commit is None:
-        return Verdict(
-            tag,
-            None,
-            annotated,
-            True,
-            None,
-            [Finding("RG305", f"tag {tag} points to a {kind} ({sha[:12]}), not a commit", tag)],
-            [],
-        )
+        message = f"tag {tag} points to a {kind} ({sha[:12]}), not a commit"
+        return verdict._replace(findings=[Finding("RG305", message, tag)])
     source = _ReadOnce(GitCommit(cat_file, commit, label=tag))
     try:
         config = load_project(source).config
     except InputError as error:
         if error.finding.code == "RG001" and not is_release_tag(fallback.config, tag):
-            return Verdict(tag, commit, annotated, False, None, [], [])
-        return Verdict(tag, commit, annotated, True, None, [_at(tag, error.finding)], [])
+            note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
+            return verdict._replace(judged=False, notes=[note])
+        return verdict._replace(findings=[_at(tag, error.finding)])
+    verdict = verdict._replace(config=config)
     if not is_release_tag(config, tag):
         note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
-        return Verdict(tag, commit, annotated, False, config, [], [note])
+        return verdict._replace(judged=False, notes=[note])
     try:
         outcome = run_checks(source, tag=tag)
     except InputError as error:
-        return Verdict(tag, commit, annotated, True, config, [_at(tag, error.finding)], [])
-    findings = [_at(tag, finding) for finding in _by_position(outcome.findings)]
-    return Verdict(tag, commit, annotated, True, config, findings, _notes_at(tag, outcome.notes))
+        return verdict._replace(findings=[_at(tag, error.finding)])
+    return verdict._replace(
+        findings=[_at(tag, finding) for finding in _by_position(outcome.findings)],
+        notes=[f"{tag}: {note}" for note in outcome.notes],
+    )
 
 
 def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
@@ -214,10 +212,6 @@ class _FallbackConfig:
 def _at(tag: str, finding: Finding) -> Finding:
     """Locate a finding in the tagged commit, the way git names it: `TAG:path`."""
     return finding._replace(path=f"{tag}:{finding.path}" if finding.path else tag)
-
-
-def _notes_at(tag: str, notes: list[str]) -> list[str]:
-    return [f"{tag}: {note}" for note in notes]
 
 
 def _by_position(findings: list[Finding]) -> list[Finding]:
