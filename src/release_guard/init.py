@@ -280,8 +280,10 @@ def _tag_date(root: str, tag: str) -> str | None:
 
 # -- .pre-commit-config.yaml -------------------------------------------------------------------
 
-_HOOK_LINE = re.compile(rf"""^[ \t-]*id:[ \t]*["']?{HOOK_ID}["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
-_REPOS_LINE = re.compile(r"^repos:[ \t]*(?:#.*)?$", re.MULTILINE)
+_HOOK_LINE = re.compile(
+    rf"""^[ \t-]*id:[ \t]*["']?{HOOK_ID}["']?[ \t]*(?:#[^\r\n]*)?\r?$""", re.MULTILINE
+)
+_REPOS_LINE = re.compile(r"^repos:[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _ITEM_LINE = re.compile(r"^([ \t]*)-[ \t]")
 
 
@@ -343,7 +345,7 @@ def _add_hook(file: TextFile) -> str:
             item = _ITEM_LINE.match(line)
             if item is not None and indent is None:
                 indent = item.group(1)
-    lines.insert(last + 1, hook_entry(indent or "  ", nl) + nl[:-1])
+    lines.insert(last + 1, hook_entry("  " if indent is None else indent, nl) + nl[:-1])
     return "\n".join(lines)
 
 
@@ -354,18 +356,19 @@ def _validate_yaml(before: str, after: str) -> None:
     except ImportError:
         return
     try:
-        old, new = yaml.safe_load(before), yaml.safe_load(after)
+        old = yaml.safe_load(before)
     except yaml.YAMLError as error:
         raise Refusal(
             f"{PRE_COMMIT_CONFIG} is not valid YAML: {error}",
             "fix it (pre-commit validate-config explains), then run init again",
             PRE_COMMIT_CONFIG,
         ) from None
+    try:
+        new = yaml.safe_load(after)
+    except yaml.YAMLError:
+        new = None
     repos = old.get("repos") if isinstance(old, dict) else None
-    expected = (
-        {**old, "repos": [*(repos or []), _hook_repo_data()]} if isinstance(old, dict) else None
-    )
-    if new != expected:
+    if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), _hook_repo_data()]}:
         raise Refusal(
             f"cannot add the hook to {PRE_COMMIT_CONFIG} without changing its meaning",
             "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
