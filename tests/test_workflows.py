@@ -250,8 +250,8 @@ def test_release_guard_releases_itself(
     tmp_path: Path, bare_remote: Path, shared_env: dict[str, str]
 ) -> None:
     clone = tmp_path / "release-guard"
-    git(tmp_path, "clone", "-q", str(ROOT), str(clone))
-    unreleased = unreleased_body((clone / "CHANGELOG.md").read_text())
+    # Without tags: in CI, the checkout of a release tag already holds that tag.
+    git(tmp_path, "clone", "-q", "--no-tags", str(ROOT), str(clone))
     version = make_release_commit(clone)
     tag = f"v{version}"
     push_tag(clone, bare_remote, tag)
@@ -260,7 +260,10 @@ def test_release_guard_releases_itself(
     result, runner = run_release(bare_remote, tag, tmp_path / "run", shared_env, replaced)
     wheel = f"release_guard-{version}-py3-none-any.whl"
     notes = assert_released(result, runner, tag, {wheel, f"release_guard-{version}.tar.gz"})
-    assert notes.strip() == unreleased
+    # The notes of this changelog are judged by the notes tests; here: gh gets them unchanged.
+    expected = run_rg("notes", tag, cwd=clone)
+    assert expected.returncode == 0, expected.stderr
+    assert notes == expected.stdout
     with zipfile.ZipFile(runner.artifacts / "dist" / "dist" / wheel) as archive:
         for name in ("ci.yml", "release.yml"):
             shipped = archive.read(f"release_guard/templates/{name}")
@@ -281,12 +284,6 @@ def make_release_commit(repo: Path) -> str:
     assert result.returncode == 0, result.stdout + result.stderr
     git(repo, "commit", "-qam", f"release: v{version}")
     return version
-
-
-def unreleased_body(changelog: str) -> str:
-    match = re.search(r"(?ms)^## \[Unreleased\]\n(.*?)(?=^## \[|\Z)", changelog)
-    assert match is not None
-    return match.group(1).strip()
 
 
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
