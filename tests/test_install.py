@@ -368,3 +368,63 @@ def test_config_declared_hooks_are_listed(project: Path) -> None:
     git(project, "config", "hook.pre-commit.event", "pre-push")
     git(project, "config", "hook.pre-commit.command", "pre-commit hook-impl --hook-type=pre-push")
     assert config_declared_hooks(str(project)) == ["pre-commit"]
+
+
+# -- the hook inside a real wheel ------------------------------------------------------------------
+
+
+def test_the_wheel_ships_the_hook_and_install_writes_it_from_there(
+    project: Path, tmp_path: Path
+) -> None:
+    """Built by `build` with hatchling from a clone of the committed checkout, installed by pip."""
+    clone = tmp_path / "release-guard"
+    git(tmp_path, "clone", "-q", str(REPO), str(clone))
+    dist, target = tmp_path / "dist", tmp_path / "site"
+
+    def run(*command: str) -> None:
+        result = subprocess.run(command, cwd=clone, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist))
+    (wheel,) = dist.glob("*.whl")
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--target",
+        str(target),
+        str(wheel),
+    )
+    in_wheel = target / "release_guard" / "hooks" / "pre-push"
+    assert in_wheel.read_bytes() == (clone / "hooks" / "pre-push").read_bytes()
+    assert not (target / "hooks").exists()  # carried inside the package, not beside it
+
+    env = {**os.environ, "PYTHONPATH": str(target)}  # the wheel's release_guard, not the checkout
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from release_guard import resources as r; print(r.shipped_path('pre-push'))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert Path(where.stdout.strip()) == in_wheel
+    installed = subprocess.run(
+        [sys.executable, "-m", "release_guard", "install"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    expected = in_wheel.read_bytes().replace(
+        b"release_guard_python=''", f"release_guard_python={sys.executable}".encode()
+    )
+    assert (hooks(project) / HOOK).read_bytes() == expected
