@@ -83,7 +83,12 @@ def find_installed(directory: str) -> str | None:
 
 def recorded_previous(path: str) -> str | None:
     match = _PREVIOUS_SETTING.search(_read(path) or b"")
-    words = shlex.split(match.group(1).decode()) if match else []
+    try:
+        words = shlex.split(match.group(1).decode()) if match else []
+    except ValueError:  # hand-edited: better stop than lose track of the previous hook
+        raise input_error(
+            "RG002", f"{path}: cannot read its release_guard_previous setting", path
+        ) from None
     return words[0] if words else None
 
 
@@ -117,6 +122,14 @@ def _write_executable(path: str, content: bytes) -> None:
         raise input_error("RG002", f"cannot write {path}: {error.strerror}") from None
 
 
+def _move(source: str, target: str) -> None:
+    """A rename: the file keeps its bytes, mode and inode."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        raise input_error("RG002", f"cannot move {source} to {target}: {error.strerror}") from None
+
+
 def install(directory: str, python: str) -> list[str]:
     """Install or update the guard; what was done, for the user."""
     try:
@@ -134,25 +147,25 @@ def install(directory: str, python: str) -> list[str]:
         messages.append(
             f"pre-commit's {HOOK} hook runs it, with git's input, as {PRE_COMMIT_LEGACY}"
         )
-    previous = None
-    if os.path.lexists(slot):
-        aside = os.path.join(directory, PREVIOUS)
+    previous = PREVIOUS if os.path.lexists(slot) else None
+    content = render(python, previous)  # before anything moves: a damaged template stops here
+    if previous is not None:
+        aside = os.path.join(directory, previous)
         if os.path.lexists(aside):
             raise input_error(
                 "RG002",
                 f"{aside} exists, left by an earlier installation: move it back to {slot} or "
                 "delete it, then run release-guard install again",
             )
-        os.rename(slot, aside)
-        previous = PREVIOUS
+        _move(slot, aside)
         messages.append(
-            f"the existing hook moved to {PREVIOUS}: it still runs first, with the same input"
+            f"the existing hook moved to {previous}: it still runs first, with the same input"
         )
     try:
-        _write_executable(slot, render(python, previous))
+        _write_executable(slot, content)
     except BaseException:
         if previous is not None:
-            os.rename(os.path.join(directory, PREVIOUS), slot)
+            _move(os.path.join(directory, previous), slot)
         raise
     return [f"installed the tag guard at {slot} (it runs {python})", *messages]
 
@@ -164,9 +177,12 @@ def uninstall(directory: str) -> list[str]:
     previous = recorded_previous(installed)
     aside = os.path.join(directory, previous) if previous else None
     if aside is not None and os.path.lexists(aside):
-        os.replace(aside, installed)
+        _move(aside, installed)
         return [f"removed the tag guard; the previous hook is back at {installed}"]
-    os.remove(installed)
+    try:
+        os.remove(installed)
+    except OSError as error:
+        raise input_error("RG002", f"cannot remove {installed}: {error.strerror}") from None
     return [f"removed the tag guard from {installed}"]
 
 
