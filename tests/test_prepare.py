@@ -94,7 +94,7 @@ TRICKY_PYPROJECTS = {
     ),
     "bom-and-no-final-newline": (
         '\ufeff[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
-        '[project]\nname = "theo-openvoice"\nversion = "0.1.0"'
+        "[project]\nname = 'theo-openvoice'\nversion = '''0.1.0'''"
     ),
 }
 
