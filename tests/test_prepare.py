@@ -229,6 +229,13 @@ def test_json_output_carries_the_next_steps(make_project: MakeProject) -> None:
     assert "  git tag v0.2.0" in document["notes"]
 
 
+def test_quiet_prints_nothing_when_all_is_well(make_project: MakeProject) -> None:
+    root = make_project(files={"CHANGELOG.md": CHANGELOG_WITH_ENTRIES})
+    result = prepare(root, "minor", "--quiet")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert 'version = "0.2.0"' in (root / "pyproject.toml").read_text()
+
+
 def test_file_mode_and_symlinks_are_kept(make_project: MakeProject) -> None:
     root = make_project(files={"docs/CHANGELOG.md": CHANGELOG_WITH_ENTRIES})
     (root / "CHANGELOG.md").unlink()

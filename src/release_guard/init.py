@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or default_format()
 
     def body() -> Outcome:
-        return init(root, dry_run=args.dry_run, verbose=fmt == "text")
+        return init(root, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet)
 
     try:
         return run_command("init", fmt, args.quiet, body)

@@ -78,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     day = args.date or datetime.date.today()
 
     def body() -> Outcome:
-        return prepare(root, args.target, day, dry_run=args.dry_run, verbose=fmt == "text")
+        return prepare(
+            root, args.target, day, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet
+        )
 
     try:
         return run_command("prepare", fmt, args.quiet, body)
