@@ -2,7 +2,8 @@
 
 `prepare` and `init` build a list of `Change`s, judge the result through an `Overlay` (the same
 checks as `check`, on the files as they would be), and only then `apply` them: one atomic
-replacement per file, and every file put back if any write fails.
+replacement per file, and every file put back if any write fails. `run_git` and `inside_git`
+give git's view of those files (uncommitted changes, tags) to the commands that ask.
 """
 
 from __future__ import annotations
