@@ -223,3 +223,19 @@ def test_json_input_error(make_project: MakeProject) -> None:
         True,
     )
     assert finding["column"] == 10
+
+
+def test_paths_are_relative_to_the_project_root(two_problems: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_rg("check", "--root", str(two_problems), "-q", cwd=elsewhere)
+    assert result.returncode == 1
+    assert result.stdout.startswith("CHANGELOG.md:5: RG209 ")
+    from_below = run_rg("check", "-q", cwd=two_problems / "src" / "theo")
+    assert from_below.stdout == result.stdout  # the nearest pyproject.toml above is the root
+
+
+def test_help_exits_0(tmp_path: Path) -> None:
+    result = run_rg("check", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: release-guard check")
