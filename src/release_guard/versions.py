@@ -9,9 +9,8 @@ from release_guard.config import HATCH_DEFAULT_PATTERN, PYPROJECT, Project, Vers
 from release_guard.findings import Finding, input_error
 from release_guard.source import Source, read_text
 
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
-)
+# compiled on first use (re caches it): only projects with version-scheme = semver need it
+_SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
 
 
 class FoundVersion(NamedTuple):
@@ -135,7 +134,7 @@ def _validate(version: str, scheme: str, path: str, line: int | None) -> list[Fi
     except InvalidVersion:
         return [Finding("RG105", f"version {version!r} is not a valid PEP 440 version", path, line)]
     if scheme == "semver":
-        if not _SEMVER.match(version):
+        if not re.match(_SEMVER, version):
             return [
                 Finding(
                     "RG107",
