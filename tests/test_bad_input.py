@@ -100,7 +100,11 @@ def test_deeply_nested_toml_is_not_a_traceback(make_project: MakeProject) -> Non
         ("CHANGELOG.md", b"", "is empty"),
         ("CHANGELOG.md", b" \n\r\n\t\n", "is empty"),
         ("CHANGELOG.md", b"\xef\xbb\xbf\r\n", "is empty"),
-        ("CHANGELOG.md", b"\xef\xbb\xbf## [Unreleased]\n\xe9\n", "is not UTF-8 (byte 0xe9 on line 2)"),
+        (
+            "CHANGELOG.md",
+            b"\xef\xbb\xbf## [Unreleased]\n\xe9\n",
+            "is not UTF-8 (byte 0xe9 on line 2)",
+        ),
         ("pyproject.toml", PNG, "is a binary file"),
         ("pyproject.toml", b"", "is empty"),
         ("pyproject.toml", PYPROJECT.encode("latin-1") + b"# \xa9\n", "is not UTF-8"),
@@ -180,7 +184,8 @@ def test_huge_file_is_rg002(make_project: MakeProject) -> None:
 @pytest.mark.parametrize(
     ("init", "start", "words"),
     [
-        ('__version__ = "0.1.0\n', "src/theo/__init__.py:1:15: RG005 ", "unterminated string"),
+        # the parser's wording and column vary across Python versions
+        ('__version__ = "0.1.0\n', "src/theo/__init__.py:1:", "RG005"),
         ('"""Theo."""\n\ndef broken(:\n', "src/theo/__init__.py:3:", "invalid syntax"),
         (
             '__version__ = "0.1.0"\n' + "#" * 2000 + "\nx = 1\x00\n",
