@@ -95,6 +95,36 @@ def test_computed_version_is_a_note_not_a_finding(make_project: MakeProject) -> 
     assert any("computes __version__ at run time" in note for note in outcome.notes)
 
 
+def test_imported_version_is_a_note_naming_the_module(make_project: MakeProject) -> None:
+    init = '"""Theo."""\n\nfrom ._version import __version__\n'
+    outcome = check(make_project(files={THEO_INIT: init, "src/theo/_version.py": "x = 1\n"}))
+    assert outcome.findings == []
+    assert outcome.notes == [
+        "src/theo/__init__.py imports __version__ from ._version: "
+        "list the file that sets it in [tool.release-guard] version-files"
+    ]
+    config = '\n[tool.release-guard]\nversion-files = ["src/theo/_version.py"]\n'
+    files: dict[str, str | None] = {
+        "pyproject.toml": pyproject(extra=config),
+        THEO_INIT: init,
+        "src/theo/_version.py": '__version__ = "0.1.1"\n',
+    }
+    assert only(check(make_project(files=files)), "RG104").path == "src/theo/_version.py"
+
+
+def test_pyproject_line_despite_comments_and_unicode_breaks(make_project: MakeProject) -> None:
+    # U+2028 inside a TOML string, a comment after the table header: line 8 is still line 8
+    text = pyproject(version="0.2.0rc1x").replace(
+        '[project]\nname = "theo-openvoice"\n',
+        '[ project ]  # metadata\nname = "theo-openvoice"\nkeywords = ["a\u2028b"]\n',
+    )
+    assert text.split("\n")[7] == 'version = "0.2.0rc1x"'
+    finding = only(
+        check(make_project(version="0.2.0rc1x", files={"pyproject.toml": text})), "RG105"
+    )
+    assert finding.line == 8
+
+
 # -- which file is the package's __init__.py ----------------------------------------------------
 
 

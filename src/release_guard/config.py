@@ -141,14 +141,23 @@ def _dig(data: dict[str, Any], *keys: str) -> dict[str, Any]:
 def _line_of(text: str, pattern: str, table: str | None = None) -> int | None:
     regex = re.compile(pattern)
     inside = table is None
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if table is not None and stripped.startswith("["):
-            inside = stripped.strip("[] ").replace('"', "") == table
+    # split on "\n" only: str.splitlines() also breaks on characters a TOML string may hold
+    for number, line in enumerate(text.split("\n"), 1):
+        header = _TABLE_HEADER.match(line) if table is not None else None
+        if header:
+            inside = re.sub(r"""\s*\.\s*|["']""", _dot, header.group(1)) == table
             continue
         if inside and regex.search(line):
             return number
     return None
+
+
+_TABLE_HEADER = re.compile(r"""^\s*\[\[?\s*((?:[^\]"'#]|"[^"]*"|'[^']*')+?)\s*\]""")
+
+
+def _dot(match: re.Match[str]) -> str:
+    """Table names compare without quotes and without spaces around dots."""
+    return "." if "." in match.group(0) else ""
 
 
 # -- where the version lives ---------------------------------------------------------------

@@ -17,6 +17,7 @@ class FoundVersion(NamedTuple):
     value: str | None  # None: the file exists but carries no version
     line: int | None
     computed: bool = False  # the variable is computed at run time: nothing to keep in sync
+    imported_from: str | None = None  # computed by `from MODULE import __version__`
 
 
 class VersionReport(NamedTuple):
@@ -63,6 +64,11 @@ def _python_variable(text: str, version_file: VersionFile, where: str) -> FoundV
         ) from None
     found = FoundVersion(None, None)
     for node in module.body:  # the last top-level assignment is the one importers see
+        if isinstance(node, ast.ImportFrom):
+            if any((a.asname or a.name) == version_file.variable for a in node.names):
+                origin = "." * node.level + (node.module or "")
+                found = FoundVersion(None, node.lineno, computed=True, imported_from=origin)
+            continue
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -162,6 +168,12 @@ def _compare(
     found = read_version_file(source, version_file)
     if found is None:
         return [_missing_file(version_file, "a version file")]
+    if found.imported_from is not None:
+        notes.append(
+            f"{version_file.path} imports {version_file.variable} from {found.imported_from}: "
+            "list the file that sets it in [tool.release-guard] version-files"
+        )
+        return []
     if found.computed:
         notes.append(
             f"{version_file.path} computes {version_file.variable} at run time: nothing to sync"
