@@ -239,3 +239,12 @@ def test_help_exits_0(tmp_path: Path) -> None:
     result = run_rg("check", "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("usage: release-guard check")
+
+
+def test_text_a_console_cannot_show_is_escaped(make_project: MakeProject) -> None:
+    changelog = "# Changelog\n\n## [Unreleased]\n\n## \U0001f680 Launch\n"
+    root = make_project(files={"CHANGELOG.md": changelog})
+    for fmt in ("text", "github"):
+        result = run_rg("check", "--format", fmt, cwd=root, env={"PYTHONIOENCODING": "ascii"})
+        assert result.returncode == 1, result.stderr
+        assert "'## \\U0001f680 Launch'" in result.stdout

@@ -57,9 +57,22 @@ def emit(command: str, outcome: Outcome, fmt: str, quiet: bool, exit_code: int) 
     if fmt == "json":
         _emit_json(command, outcome, exit_code, sys.stdout)
     elif fmt == "github":
-        _emit_github(outcome, quiet, exit_code, sys.stdout)
+        _emit_github(outcome, quiet, exit_code, _tolerant(sys.stdout))
     else:
-        _emit_text(outcome, quiet, exit_code, sys.stderr if exit_code == 2 else sys.stdout)
+        stream = sys.stderr if exit_code == 2 else sys.stdout
+        _emit_text(outcome, quiet, exit_code, _tolerant(stream))
+
+
+def _tolerant(stream: IO[str]) -> IO[str]:
+    """The stream, writing what its encoding cannot show as escapes instead of raising.
+
+    Messages quote the user's files (an emoji in a changelog heading); a console on a legacy
+    code page, or PYTHONIOENCODING=ascii, must get the finding, not a traceback.
+    """
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    return stream
 
 
 def format_text(finding: Finding, with_hint: bool = True) -> str:
