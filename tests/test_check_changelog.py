@@ -64,6 +64,19 @@ def test_unreleased_label_is_case_insensitive(make_project: MakeProject) -> None
     assert lint(make_project, "# Changelog\n\n## [unreleased]\n\n" + RELEASE_010) == []
 
 
+def test_second_unreleased_section_is_rg205(make_project: MakeProject) -> None:
+    # the release rules read the first one: entries in a second one would slip through
+    found = lint(make_project, HEAD + "## [Unreleased]\n\n- hidden\n\n" + RELEASE_010)
+    assert [(f.code, f.line) for f in found] == [("RG205", 5)]
+    assert "line 3" in found[0].message
+
+
+def test_unreleased_below_a_release_is_rg206(make_project: MakeProject) -> None:
+    found = lint(make_project, "# Changelog\n\n" + RELEASE_010 + "\n## [Unreleased]\n")
+    assert [(f.code, f.line) for f in found] == [("RG206", 9)]
+    assert "[0.1.0] (line 3)" in found[0].message
+
+
 # -- headings and dates -------------------------------------------------------------------------
 
 

@@ -185,6 +185,8 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
     ]
     if changelog.unreleased is None:
         findings.append(Finding("RG202", "no '## [Unreleased]' section", path, 1))
+    else:
+        findings += _misplaced_unreleased(changelog)
     latest_allowed = today + datetime.timedelta(days=1)
     seen: dict[object, Section] = {}
     above: tuple[Version, Section] | None = None
@@ -269,6 +271,28 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
                         section.line,
                     )
                 )
+    return findings
+
+
+def _misplaced_unreleased(changelog: Changelog) -> list[Finding]:
+    """[Unreleased] is one section, above every release: the release rules read only it."""
+    findings = []
+    first: Section | None = None
+    for section in changelog.sections:
+        if not section.is_unreleased:
+            if first is None:
+                first = section
+            continue
+        if section is not changelog.unreleased:
+            assert changelog.unreleased is not None
+            message = f"[{section.label}] repeats the section of line {changelog.unreleased.line}"
+            findings.append(Finding("RG205", message, changelog.path, section.line))
+        elif first is not None:
+            message = (
+                f"[{section.label}] is listed below [{first.label}] (line {first.line}); "
+                "it belongs above every release"
+            )
+            findings.append(Finding("RG206", message, changelog.path, section.line))
     return findings
 
 
