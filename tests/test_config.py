@@ -60,7 +60,15 @@ def test_every_key(make_project: MakeProject) -> None:
 
 @pytest.mark.parametrize(
     ("tag", "version"),
-    [("v1.2.3", "1.2.3"), ("v", None), ("1.2.3", None), ("vv1", "v1"), ("x-v1.0", None)],
+    [
+        ("v1.2.3", "1.2.3"),
+        ("v", None),
+        ("1.2.3", None),
+        ("vv1", None),
+        ("vendor-drop", None),
+        ("v1.2.x", "1.2.x"),
+        ("x-v1.0", None),
+    ],
 )
 def test_version_in_tag(make_project: MakeProject, tag: str, version: str | None) -> None:
     config = load_project(WorkTree(str(make_project()))).config

@@ -24,9 +24,13 @@ def run_checks(
     tag: str | None = None,
     today: datetime.date | None = None,
     tag_from_environment: bool = False,
+    project: Project | None = None,
 ) -> Outcome:
-    """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too."""
-    project = load_project(source)
+    """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too.
+
+    `project` is the tree's own, when the caller has already loaded it."""
+    if project is None:
+        project = load_project(source)
     notes: list[str] = []
     if tag is None and tag_from_environment:
         tag = release_tag_from_environment(project, notes)

@@ -37,10 +37,16 @@ class Config(NamedTuple):
         return self.tag_format.replace("{version}", version)
 
     def version_in_tag(self, tag: str) -> str | None:
-        """The version a tag names under tag-format, None when it is not a release tag."""
+        """The version a release tag names under tag-format; None when it is no release tag.
+
+        A release tag follows tag-format and its version part starts with a digit:
+        `vendor-drop` is no release tag under "v{version}"; `v1.2.x` is, and is judged.
+        """
         prefix, _, suffix = self.tag_format.partition("{version}")
         if len(tag) > len(prefix) + len(suffix) and tag.startswith(prefix) and tag.endswith(suffix):
-            return tag[len(prefix) : len(tag) - len(suffix)]
+            version = tag[len(prefix) : len(tag) - len(suffix)]
+            if version[0].isdigit():
+                return version
         return None
 
 

@@ -172,18 +172,25 @@ class CatFile:
 
 
 class GitCommit:
-    """The files of one commit, read through a shared CatFile."""
+    """The files of one commit, read through a shared CatFile, each object asked for once
+    (config detection and the checks read some files twice)."""
 
     def __init__(self, cat_file: CatFile, commit: str, label: str) -> None:
         self.cat_file = cat_file
         self.commit = commit
         self.label = label
+        self._objects: dict[str, tuple[str, str, bytes] | None] = {}
 
     def describe(self, path: str) -> str:
         return f"{path} (at {self.label})"
 
+    def _get(self, path: str) -> tuple[str, str, bytes] | None:
+        if path not in self._objects:
+            self._objects[path] = self.cat_file.get(f"{self.commit}:{path}")
+        return self._objects[path]
+
     def read_bytes(self, path: str) -> bytes | None:
-        found = self.cat_file.get(f"{self.commit}:{path}")
+        found = self._get(path)
         if found is None:
             return None
         _, kind, content = found
@@ -196,7 +203,7 @@ class GitCommit:
         return content
 
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
-        found = self.cat_file.get(f"{self.commit}:{path}")
+        found = self._get(path)
         if found is None or found[1] != "tree":
             return None
         return _tree_entries(found[2], hash_size=len(found[0]) // 2)

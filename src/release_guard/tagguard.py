@@ -19,7 +19,7 @@ from release_guard.config import Config, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
-from release_guard.source import CatFile, GitCommit, Source, WorkTree
+from release_guard.source import CatFile, GitCommit, WorkTree
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -119,20 +119,21 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
     if commit is None:
         message = f"tag {tag} points to a {kind} ({sha[:12]}), not a commit"
         return verdict._replace(findings=[Finding("RG305", message, tag)])
-    source = _ReadOnce(GitCommit(cat_file, commit, label=tag))
+    source = GitCommit(cat_file, commit, label=tag)
     try:
-        config = load_project(source).config
+        project = load_project(source)
     except InputError as error:
-        if error.finding.code == "RG001" and not is_release_tag(fallback.config, tag):
+        if error.finding.code == "RG001" and fallback.config.version_in_tag(tag) is None:
             note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, notes=[note])
         return verdict._replace(findings=[_at(tag, error.finding)])
+    config = project.config
     verdict = verdict._replace(config=config)
-    if not is_release_tag(config, tag):
+    if config.version_in_tag(tag) is None:
         note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
         return verdict._replace(judged=False, notes=[note])
     try:
-        outcome = run_checks(source, tag=tag)
+        outcome = run_checks(source, tag=tag, project=project)
     except InputError as error:
         return verdict._replace(findings=[_at(tag, error.finding)])
     return verdict._replace(
@@ -157,38 +158,6 @@ def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
             raise input_error("RG006", f"tag object {sha} of {tag} is malformed")
         sha = first_line[1].decode("ascii", "replace")
     raise input_error("RG006", f"tag {tag} is a chain of more than {MAX_TAG_CHAIN} tag objects")
-
-
-def is_release_tag(config: Config, tag: str) -> bool:
-    """The tag follows tag-format and names something that starts like a version.
-
-    `vendor-2` under "v{version}" is no release tag; `v1.2.x` is, and will be refused.
-    """
-    version = config.version_in_tag(tag)
-    return version is not None and version[:1].isdigit()
-
-
-class _ReadOnce:
-    """A Source that asks git once per path: the tag's config is read first, to tell whether
-    it is a release tag, then `run_checks` reads the same files again."""
-
-    def __init__(self, source: Source) -> None:
-        self._source = source
-        self._files: dict[str, bytes | None] = {}
-        self._dirs: dict[str, list[tuple[str, bool]] | None] = {}
-
-    def describe(self, path: str) -> str:
-        return self._source.describe(path)
-
-    def read_bytes(self, path: str) -> bytes | None:
-        if path not in self._files:
-            self._files[path] = self._source.read_bytes(path)
-        return self._files[path]
-
-    def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
-        if path not in self._dirs:
-            self._dirs[path] = self._source.list_dir(path)
-        return self._dirs[path]
 
 
 class _FallbackConfig:
