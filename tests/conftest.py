@@ -110,7 +110,7 @@ def write(root: Path, files: dict[str, str | bytes]) -> None:
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(content, encoding="utf-8", newline="")
+            path.write_bytes(content.encode("utf-8"))  # bytes as given: no newline translation
 
 
 def theo_files(version: str = "0.1.0") -> dict[str, str | bytes]:
