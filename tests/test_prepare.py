@@ -265,25 +265,29 @@ def test_outside_git_it_still_prepares(tmp_path: Path, make_project: MakeProject
 @pytest.mark.parametrize(
     ("files", "target", "message"),
     [
-        ({}, "minor", "CHANGELOG.md:5: [Unreleased] in CHANGELOG.md holds no entries"),
-        ({"CHANGELOG.md": CHANGELOG_WITH_ENTRIES}, "0.1.0", "0.1.0 is not greater than"),
-        ({"CHANGELOG.md": CHANGELOG_WITH_ENTRIES}, "0.0.9", "0.0.9 is not greater than"),
-        ({"CHANGELOG.md": CHANGELOG_WITH_ENTRIES}, "two", "'two' is neither a PEP 440 version"),
+        ({}, "minor", "CHANGELOG.md:5: RG601 [Unreleased] in CHANGELOG.md holds no entries"),
+        ({"CHANGELOG.md": CHANGELOG_WITH_ENTRIES}, "0.1.0", "RG602 0.1.0 is not greater than"),
+        ({"CHANGELOG.md": CHANGELOG_WITH_ENTRIES}, "0.0.9", "RG602 0.0.9 is not greater than"),
+        (
+            {"CHANGELOG.md": CHANGELOG_WITH_ENTRIES},
+            "two",
+            "RG602 'two' is neither a PEP 440 version",
+        ),
         (
             {"CHANGELOG.md": CHANGELOG_WITH_ENTRIES.replace("## [Unreleased]\n", "")},
             "minor",
-            "no '## [Unreleased]' section",
+            "RG601 CHANGELOG.md has no '## [Unreleased]' section",
         ),
         (
             {"CHANGELOG.md": CHANGELOG_WITH_ENTRIES.replace("[0.1.0]", "[0.3.0]")},
             "0.3.0",
-            "CHANGELOG.md:11: CHANGELOG.md already has a section [0.3.0]",
+            "CHANGELOG.md:11: RG603 CHANGELOG.md already has a section [0.3.0]",
         ),
-        ({"CHANGELOG.md": None}, "minor", "CHANGELOG.md does not exist"),
+        ({"CHANGELOG.md": None}, "minor", "RG601 CHANGELOG.md does not exist"),
         (
             {"pyproject.toml": '[project]\nname = "x"\n', "CHANGELOG.md": CHANGELOG_WITH_ENTRIES},
             "minor",
-            "no version to replace",
+            "RG601 the project has no version to replace",
         ),
     ],
 )
@@ -296,6 +300,7 @@ def test_refusals_write_nothing(
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert "help: " in result.stderr
+    assert result.stderr.endswith("release-guard stopped: nothing was changed.\n")
     assert "Traceback" not in result.stderr
     assert snapshot(root) == before
 
@@ -407,3 +412,14 @@ def test_a_failed_write_restores_the_files_already_written(make_project: MakePro
 )
 def test_new_version(current: str, target: str, expected: str) -> None:
     assert new_version(target, current) == expected
+
+
+def test_refusal_in_json_is_one_coded_finding(make_project: MakeProject) -> None:
+    root = make_project()  # [Unreleased] is empty
+    result = prepare(root, "minor", "--format", "json")
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    assert document["exit_code"] == 2
+    assert [(f["code"], f["rule"], f["fatal"]) for f in document["findings"]] == [
+        ("RG601", "nothing-to-release", True)
+    ]

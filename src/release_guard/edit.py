@@ -14,27 +14,21 @@ import subprocess
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from release_guard.findings import Finding, InputError
 from release_guard.source import Source, WorkTree, read_text
 
 BOM = b"\xef\xbb\xbf"
 
 
-class Refusal(Exception):
-    """A command declines to change anything: exit 2, with the reason and what to do."""
+class Refusal(InputError):
+    """A command declines to change anything: exit 2, with an RG6xx code (RG006 for git),
+    the reason and what to do; printed like every other error."""
 
     def __init__(
-        self, message: str, hint: str, path: str | None = None, line: int | None = None
+        self, code: str, message: str, hint: str, path: str | None = None, line: int | None = None
     ) -> None:
-        super().__init__(message)
+        super().__init__(Finding(code, message, path, line, hint=hint))
         self.message = message
-        self.hint = hint
-        self.path = path
-        self.line = line
-
-    def render(self, command: str) -> str:
-        where = ":".join(str(part) for part in (self.path, self.line) if part is not None)
-        head = f"{where}: {self.message}" if where else self.message
-        return f"release-guard {command}: {head}\n  help: {self.hint}"
 
 
 class TextFile(NamedTuple):
@@ -154,6 +148,7 @@ def _ensure_unchanged(target: str, change: Change) -> None:
         current = None
     if current != change.before:
         raise Refusal(
+            "RG606",
             f"{change.path} changed on disk while release-guard was working",
             "run the command again",
             change.path,
@@ -223,12 +218,15 @@ def _write_failure(
         reason = f"cannot write {path}: {error.strerror or error}"
     if failures:
         return Refusal(
+            "RG606",
             f"{reason}; could NOT restore {', '.join(failures)}",
             "restore those files from git (git checkout -- FILE) and run the command again",
             path,
         )
     restored = f"; {len(done)} file(s) already written were restored" if done else ""
-    return Refusal(f"{reason}{restored}: nothing changed", "fix the cause and run it again", path)
+    return Refusal(
+        "RG606", f"{reason}{restored}: nothing changed", "fix the cause and run it again", path
+    )
 
 
 def run_git(root: str, *args: str) -> subprocess.CompletedProcess[str] | None:

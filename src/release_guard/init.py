@@ -75,11 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def body() -> Outcome:
         return init(root, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet)
 
-    try:
-        return run_command("init", fmt, args.quiet, body)
-    except Refusal as refusal:
-        print(refusal.render("init"), file=sys.stderr)
-        return 2
+    return run_command("init", fmt, args.quiet, body)
 
 
 def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
@@ -327,6 +323,7 @@ def _add_hook(file: TextFile) -> str:
     if repos is None:
         if re.search(r"^repos:", text, re.MULTILINE):
             raise Refusal(
+                "RG605",
                 f"{PRE_COMMIT_CONFIG} writes repos: in flow style, which cannot be extended "
                 "without rewriting it",
                 "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
@@ -359,6 +356,7 @@ def _validate_yaml(before: str, after: str) -> None:
         old = yaml.safe_load(before)
     except yaml.YAMLError as error:
         raise Refusal(
+            "RG605",
             f"{PRE_COMMIT_CONFIG} is not valid YAML: {error}",
             "fix it (pre-commit validate-config explains), then run init again",
             PRE_COMMIT_CONFIG,
@@ -370,6 +368,7 @@ def _validate_yaml(before: str, after: str) -> None:
     repos = old.get("repos") if isinstance(old, dict) else None
     if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), _hook_repo_data()]}:
         raise Refusal(
+            "RG605",
             f"cannot add the hook to {PRE_COMMIT_CONFIG} without changing its meaning",
             "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
             PRE_COMMIT_CONFIG,

@@ -11,7 +11,6 @@ import argparse
 import datetime
 import os
 import re
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -82,11 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             root, args.target, day, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet
         )
 
-    try:
-        return run_command("prepare", fmt, args.quiet, body)
-    except Refusal as refusal:
-        print(refusal.render("prepare"), file=sys.stderr)
-        return 2
+    return run_command("prepare", fmt, args.quiet, body)
 
 
 def _parse_date(text: str) -> datetime.date:
@@ -138,6 +133,7 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
     changelog_file = read_text_file(source, project.config.changelog)
     if changelog_file is None:
         raise Refusal(
+            "RG601",
             f"{project.config.changelog} does not exist: there is nothing to release",
             "create it in Keep a Changelog form (release-guard init does it)",
             project.config.changelog,
@@ -181,6 +177,7 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
         if found is not None and found.value is not None:
             return found.value
         raise Refusal(
+            "RG601",
             f"the version file {origin.file.path} carries no version to replace",
             "fix it first: release-guard check says what is wrong",
             origin.file.path,
@@ -191,6 +188,7 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
         valid = [version for version in parsed if version is not None]
         return str(max(valid)) if valid else None
     raise Refusal(
+        "RG601",
         "the project has no version to replace ([project].version is missing or not a string)",
         'set [project] version = "X.Y.Z" first',
         PYPROJECT,
@@ -206,12 +204,14 @@ def new_version(target: str, current: str | None) -> str:
     parsed = kac.parse_version(current) if current is not None else None
     if current is not None and parsed is None:
         raise Refusal(
+            "RG602",
             f"the current version {current!r} is not a valid PEP 440 version",
             "fix it first: release-guard check says what is wrong",
         )
     if target in PARTS:
         if parsed is None:
             raise Refusal(
+                "RG601",
                 f"there is no released version to bump by {target}",
                 "name the first version: release-guard prepare 0.1.0",
             )
@@ -220,11 +220,13 @@ def new_version(target: str, current: str | None) -> str:
     wanted = kac.parse_version(explicit)
     if wanted is None:
         raise Refusal(
+            "RG602",
             f"{target!r} is neither a PEP 440 version nor one of {', '.join(PARTS)}",
             "name the version, e.g. release-guard prepare 1.2.0, or a part: major, minor, patch",
         )
     if parsed is not None and not wanted > parsed:
         raise Refusal(
+            "RG602",
             f"{explicit} is not greater than the current version {current}",
             f"choose a version above {current}, or bump a part: release-guard prepare patch",
         )
@@ -260,12 +262,14 @@ def _set_pyproject_version(source: WorkTree, version: str) -> Change:
         text = document.as_string()
     except (TOMLKitError, KeyError, AttributeError, ValueError) as error:
         raise Refusal(
+            "RG605",
             f"cannot edit [project].version in {PYPROJECT}: {error}",
             "set the version by hand, then run release-guard check",
             PYPROJECT,
         ) from None
     if not _only_value_changed(file.text, text, str(old), version):
         raise Refusal(
+            "RG605",
             f"setting the version would reformat other parts of {PYPROJECT}",
             "set the version by hand, then run release-guard check",
             PYPROJECT,
@@ -303,6 +307,7 @@ def _set_file_version(
     start = file.text.find(found.value, line_offset(file.text, found.line))
     if start < 0:
         raise Refusal(
+            "RG605",
             f"cannot locate the version {found.value!r} written in {version_file.path}",
             "write it as a plain string literal, or set it by hand",
             version_file.path,
@@ -325,12 +330,14 @@ def _date_changelog(
     unreleased = changelog.unreleased
     if unreleased is None:
         raise Refusal(
+            "RG601",
             f"{file.path} has no '## [Unreleased]' section to release",
             "add '## [Unreleased]' with the release's entries above the newest release",
             file.path,
         )
     if changelog.first_entry_line(unreleased) is None:
         raise Refusal(
+            "RG601",
             f"[Unreleased] in {file.path} holds no entries: there is nothing to release",
             "add the release's entries under ## [Unreleased] first",
             file.path,
@@ -339,6 +346,7 @@ def _date_changelog(
     existing = kac.find_release(changelog, version)
     if existing is not None:
         raise Refusal(
+            "RG603",
             f"{file.path} already has a section [{existing.label}]",
             "choose another version, or merge [Unreleased] into that section by hand",
             file.path,
@@ -396,12 +404,14 @@ def _ensure_committed(root: str, paths: list[str]) -> None:
     result = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     if result is None or result.returncode != 0:
         raise Refusal(
+            "RG006",
             f"git status failed: {(result.stderr if result else 'git not found').strip()}",
             "check the repository, or run prepare outside git",
         )
     dirty = [line[3:] for line in result.stdout.splitlines() if line.strip()]
     if dirty:
         raise Refusal(
+            "RG604",
             f"uncommitted changes in {', '.join(dirty)}",
             "commit them (or git stash) first: the release commit must hold only the release",
             dirty[0],
@@ -412,6 +422,7 @@ def _ensure_new_tag(root: str, tag: str) -> None:
     result = run_git(root, "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}")
     if result is not None and result.returncode == 0:
         raise Refusal(
+            "RG603",
             f"the tag {tag} already exists",
             "choose another version; a released tag is never moved",
         )

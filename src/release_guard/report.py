@@ -87,6 +87,8 @@ def format_text(finding: Finding, with_hint: bool = True) -> str:
 
 def _summary(outcome: Outcome, exit_code: int) -> str:
     if exit_code == 2:
+        if any(RULES[finding.code].changes_nothing for finding in outcome.findings):
+            return "release-guard stopped: nothing was changed."
         return "release-guard stopped: the input above cannot be judged."
     count = len(outcome.findings)
     if count == 0:

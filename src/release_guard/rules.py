@@ -18,8 +18,13 @@ class Rule(NamedTuple):
 
     @property
     def fatal(self) -> bool:
-        """Input errors stop the run with exit 2 instead of being reported as findings."""
-        return self.code.startswith("RG0")
+        """Input errors and refusals stop the run with exit 2 instead of being findings."""
+        return self.code.startswith(("RG0", "RG6"))
+
+    @property
+    def changes_nothing(self) -> bool:
+        """A refusal of a command that edits files (prepare, init): nothing was written."""
+        return self.code.startswith("RG6")
 
 
 _RULES = (
@@ -77,7 +82,7 @@ _RULES = (
         "RG103",
         "version-not-found",
         "a version file carries no version",
-        'add __version__ = "X.Y.Z", or fix the pattern in version-files',
+        'add __version__ = "X.Y.Z", or fix the pattern (version-files or [tool.hatch.version])',
     ),
     Rule(
         "RG104",
@@ -131,13 +136,13 @@ _RULES = (
     Rule(
         "RG205",
         "duplicate-version",
-        "two changelog sections carry the same version",
+        "two changelog sections carry the same version, or [Unreleased] appears twice",
         "merge the two sections",
     ),
     Rule(
         "RG206",
         "version-order",
-        "changelog versions do not descend strictly",
+        "changelog versions do not descend strictly, [Unreleased] first",
         "list release sections newest first",
     ),
     Rule(
@@ -187,12 +192,13 @@ _RULES = (
         "RG301",
         "tag-version-mismatch",
         "the tag does not name the version the commit carries",
-        "retag: git tag -d TAG, then tag the commit that carries the version",
+        "retag: git tag -d TAG (and git push --delete origin TAG if it was pushed), "
+        "then tag the commit that carries the version",
     ),
     Rule(
         "RG302",
         "no-release-section",
-        "the changelog has no section for the released version",
+        "the changelog has no dated section for the released version",
         "add '## [X.Y.Z] - YYYY-MM-DD' with the release notes",
     ),
     Rule(
@@ -293,6 +299,43 @@ _RULES = (
         "notes-section-empty",
         "that version's changelog section is empty",
         "write the release notes under the version's heading",
+    ),
+    # Refusals of the commands that edit files (prepare, init): nothing was written (exit 2).
+    Rule(
+        "RG601",
+        "nothing-to-release",
+        "there is nothing to release: no changelog, no [Unreleased] entries, or no version",
+        "add the release's entries under ## [Unreleased], and a version to bump",
+    ),
+    Rule(
+        "RG602",
+        "bad-new-version",
+        "the new version is not a valid PEP 440 version greater than the current one",
+        "name a greater version, or a part to bump: major, minor, patch",
+    ),
+    Rule(
+        "RG603",
+        "release-exists",
+        "the version already has a changelog section or a tag",
+        "choose another version; a released tag is never moved",
+    ),
+    Rule(
+        "RG604",
+        "uncommitted-changes",
+        "a file to edit has uncommitted changes",
+        "commit or stash them first: the release commit must hold only the release",
+    ),
+    Rule(
+        "RG605",
+        "cannot-edit",
+        "a file cannot be edited without changing more than the intended span",
+        "make the edit by hand, then run release-guard check",
+    ),
+    Rule(
+        "RG606",
+        "write-failed",
+        "a write failed or a file changed meanwhile; written files were restored",
+        "fix the cause and run the command again",
     ),
 )
 
