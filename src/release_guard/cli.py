@@ -47,12 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if entry is None:
         print(f"release-guard: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    from importlib import import_module
-
     from release_guard.findings import InputError
 
     try:
-        command_main = import_module(entry[0]).main
+        # __import__ rather than importlib.import_module: importlib is one more module to load
+        command_main = __import__(entry[0], fromlist=["main"]).main
         return int(command_main(args[1:]))
     except InputError as error:
         from release_guard.report import format_text

@@ -327,14 +327,14 @@ def _read_config(
     data: dict[str, Any], text: str, source: Source, name: str | None, version_source: VersionSource
 ) -> Config:
     table = _table(data, CONFIG_TABLE, text)
-    line = _line_of(text, r"^\s*\[\s*tool\s*\.\s*[\"']?release-guard")
 
     def fail(message: str, key: str | None = None) -> Exception:
         """RG004 at the offending key's line when it can be found, else at the table's."""
         key_line = (
             _line_of(text, rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", CONFIG_TABLE) if key else None
         )
-        return input_error("RG004", f"[{CONFIG_TABLE}] {message}", PYPROJECT, key_line or line)
+        line = key_line or _line_of(text, r"^\s*\[\s*tool\s*\.\s*[\"']?release-guard")
+        return input_error("RG004", f"[{CONFIG_TABLE}] {message}", PYPROJECT, line)
 
     unknown = sorted(set(table) - _KEYS)
     if unknown:
@@ -364,22 +364,22 @@ def _read_config(
 
     changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
     tag_format = string("tag-format", "v{version}")
-    if tag_format.count("{version}") != 1 or re.search(
-        r"[{}]", tag_format.replace("{version}", "")
+    if tag_format.count("{version}") != 1 or any(
+        brace in tag_format.replace("{version}", "") for brace in "{}"
     ):
         raise fail(
             f"tag-format must contain {{version}} exactly once and no other braces: {tag_format!r}",
             "tag-format",
         )
-    if re.search(r"[\s~^:?*\[\\]", tag_format):
+    if any(char.isspace() or char in "~^:?*[\\" for char in tag_format):
         raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
     scheme = string("version-scheme", "pep440")
     if scheme not in ("pep440", "semver"):
         raise fail(f"version-scheme must be 'pep440' or 'semver', not {scheme!r}", "version-scheme")
     ignore = strings("ignore") or ()
-    from release_guard.rules import RULES
-
     for code in ignore:
+        from release_guard.rules import RULES  # only a config that ignores something needs it
+
         if code not in RULES:
             raise fail(
                 f"ignore names an unknown rule {code!r} (see: release-guard rules)", "ignore"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, Callable, NamedTuple
+from typing import IO, TYPE_CHECKING, Callable, NamedTuple
 
 from release_guard.findings import Finding, InputError
-from release_guard.rules import RULES
+
+if TYPE_CHECKING:
+    from release_guard.rules import Rule
 
 FORMATS = ("text", "json", "github")
 JSON_SCHEMA_VERSION = 1
@@ -18,12 +20,19 @@ class Outcome(NamedTuple):
     notes: list[str]
 
 
+def _rule(finding: Finding) -> Rule:
+    # imported on first use: a clean run never needs the rules table
+    from release_guard.rules import RULES
+
+    return RULES[finding.code]
+
+
 def default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def hint_of(finding: Finding) -> str:
-    return finding.hint if finding.hint is not None else RULES[finding.code].hint
+    return finding.hint if finding.hint is not None else _rule(finding).hint
 
 
 def location(finding: Finding) -> str:
@@ -87,7 +96,7 @@ def format_text(finding: Finding, with_hint: bool = True) -> str:
 
 def _summary(outcome: Outcome, exit_code: int) -> str:
     if exit_code == 2:
-        if any(RULES[finding.code].changes_nothing for finding in outcome.findings):
+        if any(_rule(finding).changes_nothing for finding in outcome.findings):
             return "release-guard stopped: nothing was changed."
         return "release-guard stopped: the input above cannot be judged."
     count = len(outcome.findings)
@@ -126,9 +135,7 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
             properties.append(f"line={finding.line}")
         if finding.column is not None:
             properties.append(f"col={finding.column}")
-        properties.append(
-            f"title={_escape_property(finding.code + ' ' + RULES[finding.code].name)}"
-        )
+        properties.append(f"title={_escape_property(finding.code + ' ' + _rule(finding).name)}")
         message = f"{finding.message}\nhelp: {hint_of(finding)}"
         stream.write(f"::error {','.join(properties)}::{_escape_data(message)}\n")
     if not quiet or exit_code:
@@ -136,7 +143,7 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
 
 
 def finding_to_json(finding: Finding) -> dict[str, object]:
-    rule = RULES[finding.code]
+    rule = _rule(finding)
     return {
         "code": finding.code,
         "rule": rule.name,
