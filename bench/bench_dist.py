@@ -72,7 +72,9 @@ def main() -> int:
         for name, command in commands.items():
             result = subprocess.run(command, cwd=root, capture_output=True, text=True)
             if result.returncode != 0:
-                print(f"{name} fails on the wheel:\n{result.stdout}{result.stderr}", file=sys.stderr)
+                print(
+                    f"{name} fails on the wheel:\n{result.stdout}{result.stderr}", file=sys.stderr
+                )
                 return 2
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
