@@ -11,10 +11,12 @@ import hashlib
 import io
 import json
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -465,6 +467,86 @@ def test_newer_metadata_minor_version_is_a_note(project: Path) -> None:
 
 
 # -- hostile archives ---------------------------------------------------------------------------
+
+
+def patch_directory(wheel: Path, name: str, field_offset: int, value: int) -> None:
+    """Overwrite a 4-byte field of `name`'s central directory record (16: CRC, 24: size)."""
+    data = bytearray(wheel.read_bytes())
+    raw = name.encode()
+    index = data.find(b"PK\x01\x02")
+    while index >= 0:
+        (name_length,) = struct.unpack_from("<H", data, index + 28)
+        if data[index + 46 : index + 46 + name_length] == raw:
+            struct.pack_into("<I", data, index + field_offset, value)
+            wheel.write_bytes(bytes(data))
+            return
+        index = data.find(b"PK\x01\x02", index + 1)
+    raise AssertionError(f"{name} has no directory record")
+
+
+def test_overlapping_entries_are_refused_before_inflating(project: Path) -> None:
+    """A non-recursive zip bomb: fifty directory records share one compressed kernel."""
+    content = bytes(1_000_000)
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    kernel = deflater.compress(content) + deflater.flush()
+    crc = zlib.crc32(content)
+    names = [f"theo/part{n}.bin".encode() for n in range(50)]
+    local = struct.pack(
+        "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(kernel), len(content), len(names[0]), 0
+    )
+    body = local + names[0] + kernel
+    directory = b"".join(
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            *(0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(kernel), len(content)),
+            *(len(name), 0, 0, 0, 0, 0, 0),
+        )
+        + name
+        for name in names
+    )
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(names), len(names), len(directory), len(body), 0
+    )
+    wheel = project / "dist" / WHEEL
+    wheel.write_bytes(body + directory + end)
+    with zipfile.ZipFile(wheel) as archive:  # zipfile lists it as fifty 1 MB files
+        assert sum(info.file_size for info in archive.infolist()) == 50 * len(content)
+    result = verify(project, f"dist/{WHEEL}")
+    assert "zip entries overlap each other (a zip bomb technique)" in messages(result)
+
+
+def test_impossible_ratio_and_bad_crc_are_refused(project: Path) -> None:
+    wheel = project / "dist" / WHEEL
+    claimed = 3_000_000_000
+    with zipfile.ZipFile(wheel) as archive:
+        record = archive.read(f"{DIST_INFO}/RECORD").decode()
+    record += f"theo/claims.bin,sha256={'A' * 43},{claimed}\n"
+    rewrite_wheel(
+        wheel,
+        add={"theo/claims.bin": b"tiny", f"{DIST_INFO}/RECORD": record.encode()},
+        record=False,
+    )
+    patch_directory(wheel, "theo/claims.bin", 24, claimed)
+    patch_directory(wheel, "theo/_types.py", 16, 0xDEADBEEF)
+    result = verify(project, f"dist/{WHEEL}")
+    assert codes(result) == ["RG412", "RG412"]
+    text = messages(result)
+    assert "theo/claims.bin: it claims 3000000000 bytes from" in text
+    assert "no real compression reaches that ratio (a zip bomb?)" in text
+    assert "cannot read theo/_types.py: its size or CRC differs from the zip directory's" in text
+
+
+def test_local_header_naming_another_file_is_caught_as_zipfile_would(project: Path) -> None:
+    wheel = project / "dist" / WHEEL
+    with zipfile.ZipFile(wheel) as archive:
+        offset = archive.getinfo("theo/_types.py").header_offset
+    data = bytearray(wheel.read_bytes())
+    assert data[offset + 30 : offset + 44] == b"theo/_types.py"
+    data[offset + 30 : offset + 44] = b"theo/_evil.py!"
+    wheel.write_bytes(bytes(data))
+    result = verify(project, f"dist/{WHEEL}")
+    assert codes(result) == ["RG412"]
+    assert "File name in directory 'theo/_types.py' and header" in messages(result)
 
 
 def test_hostile_wheel_paths(project: Path) -> None:

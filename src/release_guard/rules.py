@@ -259,14 +259,14 @@ _RULES = (
     Rule(
         "RG407",
         "stray-top-level",
-        "the wheel ships an unexpected top-level module or package",
-        "exclude it (tests/ and the like) from the wheel",
+        "a wheel ships a top-level name not the project's, or an sdist an entry outside name-version/",
+        "exclude it (tests/ and the like) from the wheel; list what belongs in wheel-files",
     ),
     Rule("RG408", "duplicate-entry", "an archive holds the same path twice", "rebuild the dist"),
     Rule(
         "RG409",
         "unsafe-path",
-        "an archive path is absolute or escapes with ..",
+        "an archive entry is absolute, escapes with .., or is a link or a device",
         "rebuild the dist; never publish this archive",
     ),
     Rule(
@@ -284,7 +284,7 @@ _RULES = (
     Rule(
         "RG412",
         "unreadable-archive",
-        "a dist file is not a readable zip or tar.gz",
+        "a dist file is missing, not a readable zip or tar.gz, corrupt, or a zip bomb",
         "rebuild the dist",
     ),
     # Release notes.
