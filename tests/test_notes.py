@@ -44,7 +44,7 @@ CHANGELOG = """\
 
 ## [1.1.0] - 2026-01-01
 
-- café ☕, in UTF-8
+- café ☕, in UTF-8, see [docs]
 
 
 [#12]: https://example.invalid/issues/12
@@ -89,7 +89,7 @@ def test_link_references_do_not_leak_but_used_ones_come_along(project: Path) -> 
         "[docs]: https://example.invalid/docs\n"
     )
     code, out, _ = notes(project, "1.1.0")
-    assert out == "- café ☕, in UTF-8\n"
+    assert out == "- café ☕, in UTF-8, see [docs]\n\n[docs]: https://example.invalid/docs\n"
 
 
 def test_no_substring_and_no_first_section_fallback(project: Path) -> None:

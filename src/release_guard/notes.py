@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
 from release_guard.findings import Finding, InputError
+from release_guard.pep440 import parse_version
 from release_guard.report import Outcome, default_format, emit
 from release_guard.source import Source, WorkTree, read_text
 
@@ -61,7 +62,7 @@ def release_notes(source: Source, argument: str) -> Notes:
 
 
 def _missing(changelog: kac.Changelog, version: str) -> Finding:
-    valid = kac.parse_version(version) is not None
+    valid = parse_version(version) is not None
     known = ", ".join(s.label for s in changelog.releases()[:5]) or "none"
     message = (
         f"no section for version {version} (releases: {known})"
@@ -72,18 +73,19 @@ def _missing(changelog: kac.Changelog, version: str) -> Finding:
 
 
 def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
-    """The section body, plus the link reference definitions it uses from elsewhere.
+    """The section body, plus the link reference definitions it uses that it lacks.
 
-    Keep a Changelog files define links like [#12]: at the end of the file; without them
-    the published notes would show the bare brackets.
+    Keep a Changelog files define links like [#12]: at the end of the file, which is also
+    the end of the oldest section; without them the published notes would show the bare
+    brackets.
     """
     body = changelog.body_text(section)
-    start, end = section.body
+    present = set(body.split("\n"))
     used = {label.strip().lower() for label in _REFERENCE_USE.findall(body)}
     definitions = [
         changelog.lines[line - 1].strip()
         for label, line in changelog.link_references.items()
-        if label in used and not start <= line - 1 < end
+        if label in used and changelog.lines[line - 1] not in present
     ]
     return body + "\n\n" + "\n".join(definitions) if definitions else body
 
