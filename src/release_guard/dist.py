@@ -211,7 +211,6 @@ def _has_glob(pattern: str) -> bool:
 
 def _glob_match(parts: Sequence[str], pattern: Sequence[str]) -> bool:
     """Path segments against pattern segments: `*` stays inside a segment, `**` spans any."""
-
     if not pattern:
         return not parts
     if pattern[0] == "**":
@@ -307,7 +306,6 @@ def check_metadata(
 ) -> None:
     """METADATA / PKG-INFO parse and validate, and name the expected project and version
     (without an expectation, the ones of the file name)."""
-
     try:
         metadata = Metadata.from_email(data, validate=True)
         meta_name, meta_version = metadata.name, str(metadata.version)
@@ -341,7 +339,6 @@ def check_metadata(
 
 def _newer_minor_metadata(data: bytes, error: InvalidMetadata) -> bool:
     """The core metadata spec: a newer minor Metadata-Version is a warning, not a failure."""
-
     if error.field != "metadata-version":
         return False
     declared = parse_email(data)[0].get("metadata_version", "")
@@ -363,19 +360,16 @@ def _read_limited(handle: IO[bytes]) -> bytes | None:
 # -- wheels -----------------------------------------------------------------------------------
 
 
-def _zip_errors() -> tuple[type[BaseException], ...]:
-    # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method
-    return (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        RuntimeError,
-        NotImplementedError,
-    )
-
-
+# RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 _URLSAFE = bytes.maketrans(b"+/", b"-_")  # base64 to its urlsafe alphabet, as RECORD uses
 _MAPPED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
@@ -483,7 +477,6 @@ class WheelReader:
 
     def _data_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
         """Where the entry's compressed bytes are, None when zipfile should read it."""
-
         mapped = self._map
         if mapped is None or info.flag_bits & 0x1 or info.compress_type not in _MAPPED_METHODS:
             return None  # encrypted, or a compression left to zipfile
@@ -511,7 +504,7 @@ class WheelReader:
         try:
             with self.archive.open(info) as handle:
                 data = _read_limited(handle)
-        except _zip_errors() as error:
+        except _ZIP_ERRORS as error:
             report.add("RG412", f"cannot read {info.filename}: {error}")
             return None
         if data is None:
@@ -534,7 +527,7 @@ def verify_wheel(path: str, shown: str, expected: Expected, notes: list[str]) ->
                 _verify_wheel_contents(reader, name, version, expected, report, notes)
             finally:
                 reader.close()
-    except _zip_errors() as error:
+    except _ZIP_ERRORS as error:
         report.add("RG412", f"cannot read the wheel: {error}")
     return report.finish()
 
@@ -593,9 +586,8 @@ def _entries_overlap(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
 
 def _find_dist_info(files: dict[str, zipfile.ZipInfo], name: str, version: Version) -> str | None:
     """The .dist-info directory of this name and version, else the only one there is."""
-
     candidates = sorted(
-        {name.partition("/")[0] for name in files if ".dist-info/" in name}
+        {entry.partition("/")[0] for entry in files if ".dist-info/" in entry}
         - {""}  # an absolute name is RG409's, not a .dist-info directory
     )
     candidates = [top for top in candidates if top.endswith(".dist-info")]
@@ -680,7 +672,7 @@ def _check_record_row(
         return  # hashing a file whose size is already wrong would only cost time
     try:
         digest = reader.digest(info, algorithm)
-    except _zip_errors() as error:
+    except _ZIP_ERRORS as error:
         report.add("RG412", f"cannot read {name}: {error}")
         return
     if digest != expected_digest:
