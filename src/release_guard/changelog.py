@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime  # already loaded by tomllib: free
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from release_guard.findings import Finding
-
-if TYPE_CHECKING:
-    from packaging.version import Version
+from release_guard.pep440 import ParsedVersion, parse_versions
 
 SUBSECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
 
@@ -145,24 +143,12 @@ def parse(text: str, path: str) -> Changelog:
     )
 
 
-def parse_version(text: str) -> Version | None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def find_release(changelog: Changelog, version: str) -> Section | None:
     """The section of exactly that version, compared as parsed versions (1.2.50 is not 1.2.5)."""
-    wanted = parse_version(version)
-    for section in changelog.releases():
-        if section.version == version or (
-            wanted is not None
-            and section.version is not None
-            and parse_version(section.version) == wanted
-        ):
+    releases = changelog.releases()
+    wanted, *parsed = parse_versions([version, *(section.version or "" for section in releases)])
+    for section, candidate in zip(releases, parsed):
+        if section.version == version or (wanted is not None and candidate == wanted):
             return section
     return None
 
@@ -189,11 +175,10 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
         findings += _misplaced_unreleased(changelog)
     latest_allowed = today + datetime.timedelta(days=1)
     seen: dict[object, Section] = {}
-    above: tuple[Version, Section] | None = None
+    above: tuple[ParsedVersion, Section] | None = None
     above_date: tuple[datetime.date, Section] | None = None
-    for section in changelog.releases():
-        assert section.version is not None
-        version = parse_version(section.version)
+    releases = changelog.releases()
+    for section, version in zip(releases, parse_versions([s.version or "" for s in releases])):
         if version is None:
             findings.append(
                 Finding(

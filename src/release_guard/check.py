@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from release_guard import changelog as kac
 from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
+from release_guard.pep440 import parse_versions
 from release_guard.report import FORMATS, Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
 from release_guard.versions import VersionReport, check_versions
@@ -59,7 +60,9 @@ def _version_in_changelog(
     versions: VersionReport, changelog: kac.Changelog, release: bool
 ) -> list[Finding]:
     assert versions.version is not None
-    current = kac.parse_version(versions.version)
+    current, *released = parse_versions(
+        [versions.version, *(s.version or "" for s in changelog.releases())]
+    )
     if current is None:
         return []  # RG105 already says the version is invalid
     findings = []
@@ -78,12 +81,12 @@ def _version_in_changelog(
                 unreleased.line if unreleased else None,
             )
         )
-    released = [v for v in (kac.parse_version(s.version or "") for s in changelog.releases()) if v]
-    if released and current < max(released):
+    newest = max((version for version in released if version is not None), default=None)
+    if newest is not None and current < newest:
         findings.append(
             Finding(
                 "RG212",
-                f"version {versions.version} is older than {max(released)}, the newest release in {changelog.path}",
+                f"version {versions.version} is older than {newest}, the newest release in {changelog.path}",
                 versions.path,
                 versions.line,
             )

@@ -253,7 +253,7 @@ def _changelog(
     if source.read_bytes(path) is not None:
         return None, f"{path}: exists"
     text = CHANGELOG_HEAD
-    from release_guard.changelog import parse_version
+    from release_guard.pep440 import parse_version
 
     parsed = parse_version(version) if version else None
     if version is not None and parsed is not None and not parsed.is_prerelease:

@@ -184,7 +184,7 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
         )
     if origin.kind == "vcs":
         # The tag is the version: the newest release in the changelog is the one to bump.
-        parsed = (kac.parse_version(s.version or "") for s in changelog.releases())
+        parsed = (_parse_version(s.version or "") for s in changelog.releases())
         valid = [version for version in parsed if version is not None]
         return str(max(valid)) if valid else None
     raise Refusal(
@@ -195,13 +195,23 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
     )
 
 
+def _parse_version(text: str) -> Version | None:
+    """packaging's own Version: bumping needs its release numbers, not just its ordering."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
 def new_version(target: str, current: str | None) -> str:
     """The version `target` names: a part to bump, or an explicit version greater than current.
 
     Bumping a pre-release releases it when the bump allows: `minor` of 0.2.0rc1 is 0.2.0,
     `patch` of 0.2.1.dev0 is 0.2.1 (as poetry and bump tools do).
     """
-    parsed = kac.parse_version(current) if current is not None else None
+    parsed = _parse_version(current) if current is not None else None
     if current is not None and parsed is None:
         raise Refusal(
             "RG602",
@@ -217,7 +227,7 @@ def new_version(target: str, current: str | None) -> str:
             )
         return _bump(parsed, target)
     explicit = target[1:] if re.match(r"[vV]\d", target) else target
-    wanted = kac.parse_version(explicit)
+    wanted = _parse_version(explicit)
     if wanted is None:
         raise Refusal(
             "RG602",

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from release_guard.config import HATCH_DEFAULT_PATTERN, PYPROJECT, Project, VersionFile
 from release_guard.findings import Finding, input_error
+from release_guard.pep440 import parse_version
 from release_guard.source import Source, read_text
 
 # compiled on first use (re caches it): only projects with version-scheme = semver need it
@@ -133,11 +134,8 @@ def check_versions(project: Project, source: Source) -> VersionReport:
 
 
 def _validate(version: str, scheme: str, path: str, line: int | None) -> list[Finding]:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
+    parsed = parse_version(version)
+    if parsed is None:
         return [Finding("RG105", f"version {version!r} is not a valid PEP 440 version", path, line)]
     if scheme == "semver":
         if not re.match(_SEMVER, version):
