@@ -186,12 +186,16 @@ def test_named_file_that_does_not_exist_is_a_finding(built: Path) -> None:
 
 
 def test_tag_outside_tag_format_and_invalid_version_are_usage_errors(built: Path) -> None:
-    result = run_rg("verify-dist", "--tag", "release-1", cwd=built)
-    assert result.returncode == 2
-    assert "RG004 --tag 'release-1' does not follow tag-format 'v{version}'" in result.stderr
+    for tag in ("release-1", "vfoo"):
+        result = run_rg("verify-dist", "--tag", tag, cwd=built)
+        assert result.returncode == 2
+        assert (
+            f"RG004 --tag '{tag}' names no PEP 440 version under tag-format 'v{{version}}'"
+            in result.stderr
+        )
     result = run_rg("verify-dist", "--version", "not.a.version", cwd=built)
     assert result.returncode == 2
-    assert "RG105" in result.stderr
+    assert "argument --version: 'not.a.version' is not a PEP 440 version" in result.stderr
     result = run_rg("verify-dist", "--tag", "v1", "--version", "1", cwd=built)
     assert result.returncode == 2
     assert "not allowed with argument" in result.stderr
@@ -278,6 +282,15 @@ def test_star_does_not_cross_directories(built: Path, tmp_path: Path) -> None:
     )
     write(root, files)
     assert codes(verify(root, str(built / "dist"))) == ["RG405"]
+
+
+def test_project_without_a_valid_version_checks_agreement_only(built: Path, tmp_path: Path) -> None:
+    root = tmp_path / "unversioned"
+    write(root, theo_files("not a version"))
+    result = run_rg("verify-dist", str(built / "dist"), "--root", str(root), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "each dist is only checked to agree with itself" in result.stdout
+    assert "verified 1 wheel and 1 sdist of theo-openvoice\n" in result.stdout
 
 
 def test_another_project_name(built: Path, tmp_path: Path) -> None:

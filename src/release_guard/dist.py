@@ -110,48 +110,41 @@ class DistReport:
 
 
 def expected_from_project(
-    source: Source, tag: str | None, version: str | None, notes: list[str]
+    source: Source, tag: str | None, version: Version | None, notes: list[str]
 ) -> Expected:
+    """The project, version and files every dist must show: the version is the tag's, else
+    the one given, else the project's own."""
     project = load_project(source)
     config = project.config
+    origin = "--version"
     if tag is not None:
-        raw = config.version_in_tag(tag)
-        if raw is None:
+        origin = f"tag {tag}"
+        version = _as_version(config.version_in_tag(tag) or "")
+        if version is None:
             raise input_error(
                 "RG004",
-                f"--tag {tag!r} does not follow tag-format {config.tag_format!r}, so it names no version",
+                f"--tag {tag!r} names no PEP 440 version under tag-format {config.tag_format!r}",
                 "pyproject.toml",
             )
-        origin = f"tag {tag}"
-    elif version is not None:
-        raw, origin = version, "--version"
-    else:
+    elif version is None:
         report = check_versions(project, source)
-        raw, origin = report.version, report.path
-        if raw is None:
+        origin = report.path
+        version = _as_version(report.version or "")
+        if version is None:
             notes.append(
-                "no expected version (run `release-guard check`, or pass --tag or --version): "
-                "only the agreement of each dist's file name and metadata is checked"
+                "the project has no valid version (see `release-guard check`) and neither --tag "
+                "nor --version was given: each dist is only checked to agree with itself"
             )
     package_init = _package_init(project, source)
     return Expected(
         name=project.name,
-        version=_parse_expected_version(raw, origin) if raw is not None else None,
+        version=version,
         origin=origin,
         wheel_files=_default_wheel_files(project, source, package_init, notes),
         sdist_files=_default_sdist_files(project, source, package_init),
         top_level=_allowed_top_level(project, source, package_init),
         ignore=config.ignore,
     )
-
-
-def _parse_expected_version(raw: str, origin: str) -> Version:
-    try:
-        return Version(raw)
-    except InvalidVersion:
-        raise input_error(
-            "RG105", f"the expected version {raw!r} (from {origin}) is not a PEP 440 version"
-        ) from None
 
 
 def _package_init(project: Project, source: Source) -> str | None:
@@ -860,6 +853,13 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def _version_argument(text: str) -> Version:
+    version = _as_version(text)
+    if version is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a PEP 440 version")
+    return version
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="release-guard verify-dist",
@@ -874,7 +874,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--tag", help="expect the version this release tag names, e.g. v1.2.0")
-    which.add_argument("--version", help="expect this version (default: the project's)")
+    which.add_argument(
+        "--version",
+        type=_version_argument,
+        help="expect this version (default: the project's)",
+    )
     parser.add_argument(
         "--root", help="project directory (default: the nearest one with a pyproject.toml)"
     )
