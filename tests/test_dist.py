@@ -464,6 +464,28 @@ def test_no_dist_info_at_all(project: Path) -> None:
     assert messages(result) == f"the wheel has no {DIST_INFO} directory"
 
 
+def test_wheel_file_missing_or_of_another_major_version(project: Path) -> None:
+    wheel = project / "dist" / WHEEL
+    pristine = wheel.read_bytes()
+    with zipfile.ZipFile(wheel) as archive:
+        wheel_file = archive.read(f"{DIST_INFO}/WHEEL")
+    rewrite_wheel(
+        wheel,
+        add={
+            f"{DIST_INFO}/WHEEL": wheel_file.replace(
+                b"Wheel-Version: 1.0", b"Wheel-Version: 2.0"
+            ).replace(b"Root-Is-Purelib: true", b"")
+        },
+    )
+    result = verify(project, f"dist/{WHEEL}")
+    assert codes(result) == ["RG410", "RG410"]
+    assert "WHEEL: Wheel-Version 2.0; installers read 1.x" in messages(result)
+    assert "WHEEL: Root-Is-Purelib must be true or false" in messages(result)
+    wheel.write_bytes(pristine)
+    rewrite_wheel(wheel, remove=(f"{DIST_INFO}/WHEEL",))
+    assert messages(verify(project, f"dist/{WHEEL}")) == f"the wheel has no {DIST_INFO}/WHEEL"
+
+
 def test_newer_metadata_minor_version_is_a_note(project: Path) -> None:
     wheel = project / "dist" / WHEEL
     with zipfile.ZipFile(wheel) as archive:
@@ -651,6 +673,12 @@ def test_agrees_with_check_wheel_contents_and_goes_further(project: Path) -> Non
     assert "W001" in theirs
     assert "W005" in theirs  # 'tests' is one of its common top-level names
     assert set(codes(verify(project, f"dist/{WHEEL}"))) == {"RG406", "RG407"}
+    # It lists what RECORD says, not what the zip holds: a file slipped in unrecorded
+    # is invisible to it, and installed all the same.
+    wheel.write_bytes(pristine)
+    rewrite_wheel(wheel, add={"tests/test_secret.py": b""}, record=False)
+    assert ": OK" in check_wheel_contents(wheel)
+    assert sorted(codes(verify(project, f"dist/{WHEEL}"))) == ["RG407", "RG411"]
     # An edited file under a stale RECORD: check-wheel-contents trusts RECORD, we hash.
     wheel.write_bytes(pristine)
     rewrite_wheel(wheel, add={"theo/_types.py": b"Sample = int\n  "}, record=False)

@@ -561,6 +561,8 @@ def _verify_wheel_contents(
             check_metadata(
                 metadata, f"{dist_info}/METADATA", (name, version), expected, report, notes
             )
+    if dist_info is not None:
+        check_wheel_file(reader, files, dist_info, report)
     if _entries_overlap(infos, reader.size):
         # entries sharing bytes is how a small zip inflates to terabytes: hash none of them
         report.add("RG412", "zip entries overlap each other (a zip bomb technique)")
@@ -569,6 +571,29 @@ def _verify_wheel_contents(
     for pattern in missing_required(expected.wheel_files, set(files)):
         report.add("RG405", f"required file {pattern} is missing from the wheel")
     check_top_level(files, unsafe, dist_info, expected.top_level, report)
+
+
+def check_wheel_file(
+    reader: WheelReader, files: dict[str, zipfile.ZipInfo], dist_info: str, report: DistReport
+) -> None:
+    """The WHEEL file installers read first: a 1.x Wheel-Version and Root-Is-Purelib."""
+    from email.parser import BytesHeaderParser  # loaded already by packaging.metadata
+
+    name = f"{dist_info}/WHEEL"
+    data = reader.read_small(files[name], report) if name in files else None
+    if data is None:
+        if name not in files:
+            report.add("RG410", f"the wheel has no {name}")
+        return
+    headers = BytesHeaderParser().parsebytes(data)
+    wheel_version = str(headers.get("Wheel-Version", "")).strip()
+    if not re.fullmatch(r"1\.\d+", wheel_version):
+        report.add(
+            "RG410", f"{name}: Wheel-Version {wheel_version or 'is missing'}; installers read 1.x"
+        )
+    purelib = str(headers.get("Root-Is-Purelib", "")).strip().lower()
+    if purelib not in ("true", "false"):
+        report.add("RG410", f"{name}: Root-Is-Purelib must be true or false")
 
 
 def _entries_overlap(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
