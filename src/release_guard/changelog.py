@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime  # already loaded by tomllib: free
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.findings import Finding
-from release_guard.pep440 import ParsedVersion, parse_versions
+from release_guard.pep440 import parse_versions
+
+if TYPE_CHECKING:
+    from release_guard.pep440 import ParsedVersion
 
 SUBSECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
 

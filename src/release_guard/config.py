@@ -151,7 +151,7 @@ def _line_of(text: str, pattern: str, table: str | None = None) -> int | None:
     for number, line in enumerate(text.split("\n"), 1):
         header = _TABLE_HEADER.match(line) if table is not None else None
         if header:
-            inside = re.sub(r"""\s*\.\s*|["']""", _dot, header.group(1)) == table
+            inside = _table_name(header.group(1)) == table
             continue
         if inside and regex.search(line):
             return number
@@ -161,9 +161,9 @@ def _line_of(text: str, pattern: str, table: str | None = None) -> int | None:
 _TABLE_HEADER = re.compile(r"""^\s*\[\[?\s*((?:[^\]"'#]|"[^"]*"|'[^']*')+?)\s*\]""")
 
 
-def _dot(match: re.Match[str]) -> str:
-    """Table names compare without quotes and without spaces around dots."""
-    return "." if "." in match.group(0) else ""
+def _table_name(header: str) -> str:
+    """A table header's name as a dotted path, without quotes or spaces around the dots."""
+    return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
 # -- where the version lives ---------------------------------------------------------------
@@ -306,7 +306,9 @@ def _configured_packages(data: dict[str, Any]) -> list[str]:
 
 
 def _import_name(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
+    """The import name a distribution name suggests: runs of -, _ and . become one _."""
+    parts = name.lower().replace("-", ".").replace("_", ".").split(".")
+    return "_".join(part for part in parts if part)
 
 
 # -- [tool.release-guard] ----------------------------------------------------------------------
@@ -441,7 +443,7 @@ def _clean_path(value: str, key: str) -> str:
     normalized = posixpath.normpath(value.replace("\\", "/"))
     if (
         posixpath.isabs(normalized)
-        or re.match(r"^[A-Za-z]:", normalized)
+        or normalized[1:2] == ":"  # a Windows drive, C:
         or normalized.split("/")[0] == ".."
     ):
         raise ValueError(f"{key}: path {value!r} is outside the repository")

@@ -14,24 +14,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 _PLAIN = re.compile(r"(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*\Z")
 
 
-class ParsedVersion(Protocol):
-    """What the checks use of a version: its ordering and whether it is a pre-release."""
+if TYPE_CHECKING:  # a Protocol class costs ~0.3 ms to create: for the type checker only
+    from typing import Protocol
 
-    @property
-    def is_prerelease(self) -> bool: ...
+    class ParsedVersion(Protocol):
+        """What the checks use of a version: its ordering and whether it is a pre-release."""
 
-    def __lt__(self, other: Any, /) -> bool: ...
+        @property
+        def is_prerelease(self) -> bool: ...
 
-    def __le__(self, other: Any, /) -> bool: ...
+        def __lt__(self, other: Any, /) -> bool: ...
 
-    def __gt__(self, other: Any, /) -> bool: ...
+        def __le__(self, other: Any, /) -> bool: ...
 
-    def __ge__(self, other: Any, /) -> bool: ...
+        def __gt__(self, other: Any, /) -> bool: ...
+
+        def __ge__(self, other: Any, /) -> bool: ...
 
 
 class PlainRelease:
