@@ -51,11 +51,11 @@ MAX_DEFLATE_RATIO = 1100
 # one wrong setting can touch every file of a 10,000-file wheel.
 MAX_FINDINGS_PER_CODE = 10
 SIGNATURE_FILES = ("RECORD.jws", "RECORD.p7s")
-# The wheel spec forbids md5 and sha1; shake digests have no fixed length to compare.
+# The wheel spec: sha256 or better (never md5 or sha1); shake has no fixed digest length.
 RECORD_HASHES = {
     name: getattr(hashlib, name)
-    for name in ("sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384",
-                 "sha3_512", "blake2b", "blake2s")
+    for name in ("sha256", "sha384", "sha512", "sha3_256", "sha3_384", "sha3_512", "blake2b",
+                 "blake2s")
 }  # fmt: skip
 WELL_KNOWN_STRAYS = {
     "test": "test code",
