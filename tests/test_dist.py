@@ -10,6 +10,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -490,8 +491,8 @@ def test_newer_metadata_minor_version_is_a_note(project: Path) -> None:
     wheel = project / "dist" / WHEEL
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(f"{DIST_INFO}/METADATA")
-    newer = metadata.replace(b"Metadata-Version: 2.5", b"Metadata-Version: 2.99")
-    newer_major = metadata.replace(b"Metadata-Version: 2.5", b"Metadata-Version: 3.0")
+    newer = re.sub(rb"Metadata-Version: \S+", b"Metadata-Version: 2.99", metadata)
+    newer_major = re.sub(rb"Metadata-Version: \S+", b"Metadata-Version: 3.0", metadata)
     assert newer != metadata
     rewrite_wheel(wheel, add={f"{DIST_INFO}/METADATA": newer})
     result = verify(project, f"dist/{WHEEL}")
