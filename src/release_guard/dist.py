@@ -824,9 +824,16 @@ def collect_dists(paths: Sequence[str], root: str) -> tuple[list[str], list[Find
     found: list[str] = []
     for path in paths or [os.path.join(root, "dist")]:
         if os.path.isdir(path):
+            try:
+                entries = os.listdir(path)
+            except OSError as error:
+                findings.append(
+                    Finding("RG412", f"cannot list: {error.strerror}", shown_path(path))
+                )
+                continue
             in_dir = sorted(
                 os.path.join(path, entry)
-                for entry in os.listdir(path)
+                for entry in entries
                 if entry.endswith((".whl", ".tar.gz")) and os.path.isfile(os.path.join(path, entry))
             )
             if not in_dir:
@@ -842,12 +849,18 @@ def collect_dists(paths: Sequence[str], root: str) -> tuple[list[str], list[Find
             findings.append(
                 Finding("RG401", "no dist/ directory: nothing was built", shown_path(path) + "/")
             )
-    return found, findings
+    first_of_each: dict[str, str] = {}  # a file named twice is verified once
+    for path in found:
+        first_of_each.setdefault(os.path.realpath(path), path)
+    return list(first_of_each.values()), findings
 
 
 def shown_path(path: str) -> str:
     """The path as a message shows it: relative to the current directory when inside it."""
-    relative = os.path.relpath(path)
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return path
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
@@ -869,9 +882,10 @@ def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> 
 def _summary(dists: Sequence[str], expected: Expected) -> str:
     wheels = sum(path.endswith(".whl") for path in dists)
     what = f"{_count(wheels, 'wheel')} and {_count(len(dists) - wheels, 'sdist')}"
+    project = expected.name or "the project"
     if expected.version is None:
-        return f"verified {what} of {expected.name}"
-    return f"verified {what} of {expected.name} {expected.version} (from {expected.origin})"
+        return f"verified {what} of {project}"
+    return f"verified {what} of {project} {expected.version} (from {expected.origin})"
 
 
 def _count(number: int, noun: str) -> str:
