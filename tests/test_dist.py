@@ -685,3 +685,32 @@ def test_agrees_with_check_wheel_contents_and_goes_further(project: Path) -> Non
     rewrite_wheel(wheel, add={"theo/_types.py": b"Sample = int\n  "}, record=False)
     assert ": OK" in check_wheel_contents(wheel)
     assert codes(verify(project, f"dist/{WHEEL}")) == ["RG411"]
+
+
+def test_damaged_archives_give_findings_never_exceptions(built: Path, tmp_path: Path) -> None:
+    """Bytes flipped at random (seeded) and truncations of the real wheel and sdist: every
+    run ends in findings of known codes, never an exception."""
+    import random
+
+    from release_guard.dist import expected_from_project, verify_sdist, verify_wheel
+    from release_guard.rules import RULES
+    from release_guard.source import WorkTree
+
+    expected = expected_from_project(WorkTree(str(built)), None, None, [])
+    seen_codes: set[str] = set()
+    for name, verify_one in ((WHEEL, verify_wheel), (SDIST, verify_sdist)):
+        original = (built / "dist" / name).read_bytes()
+        target = tmp_path / name
+        for seed in range(400):
+            rng = random.Random(seed)
+            data = bytearray(original)
+            if seed % 4 == 0:
+                data = data[: rng.randrange(len(data))]
+            else:
+                for _ in range(rng.randint(1, 8)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            target.write_bytes(bytes(data))
+            findings = verify_one(str(target), name, expected, [])
+            assert {finding.code for finding in findings} <= set(RULES), findings
+            seen_codes.update(finding.code for finding in findings)
+    assert "RG412" in seen_codes  # the damage was seen, not only survived
