@@ -98,6 +98,8 @@ def main() -> int:
                 file=sys.stderr,
             )
             return 2
+        for command in commands.values():  # warm-up: bytecode written, files in the page cache
+            median_ms(command, work, 1)
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):  # interleaved rounds
             for name, command in commands.items():
