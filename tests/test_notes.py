@@ -174,3 +174,13 @@ def test_crlf_changelog(make_project: MakeProject) -> None:
     assert code == 0
     assert "\r" not in out
     assert out.startswith("### Added\n\n- five\n")
+
+
+def test_a_comment_before_the_link_definitions_stays_out_of_the_oldest_notes(
+    make_project: MakeProject,
+) -> None:
+    changelog = CHANGELOG.replace("\n\n[#12]:", "\n<!-- links -->\n[#12]:")
+    result = run_rg("notes", "1.1.0", cwd=make_project(files={"CHANGELOG.md": changelog}))
+    assert result.returncode == 0, result.stderr
+    assert "<!--" not in result.stdout
+    assert result.stdout.startswith("- café ☕, in UTF-8, see [docs]\n")

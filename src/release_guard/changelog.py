@@ -66,12 +66,13 @@ class Changelog(NamedTuple):
         return None
 
     def body_text(self, section: Section) -> str:
-        """The section's body for release notes: outer blank lines and trailing link
-        reference definitions trimmed."""
+        """The section's body for release notes: leading blank lines trimmed, and every
+        trailing line that is no text (blank lines, link reference definitions, comments such
+        as `<!-- links -->`, a ### heading left without entries)."""
         start, end = section.body
+        while end > start and end - 1 not in self.content_lines:
+            end -= 1
         lines = self.lines[start:end]
-        while lines and (not lines[-1].strip() or _LINK_REFERENCE.match(lines[-1])):
-            lines.pop()
         while lines and not lines[0].strip():
             lines.pop(0)
         return "\n".join(lines)
