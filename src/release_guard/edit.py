@@ -130,7 +130,7 @@ def apply(root: str, changes: Sequence[Change]) -> None:
         try:
             _ensure_unchanged(target, change)
             created_dirs += _make_parents(os.path.dirname(target))
-            _write_atomic(target, change.after)
+            write_atomic(target, change.after)
         except BaseException as error:
             failures = _restore(done, created_dirs)
             if not isinstance(error, (OSError, Refusal)):
@@ -166,16 +166,19 @@ def _make_parents(directory: str) -> list[str]:
     return list(reversed(missing))
 
 
-def _write_atomic(target: str, data: bytes) -> None:
+def write_atomic(target: str, data: bytes, mode: int | None = None) -> None:
+    """The whole file or nothing: a temporary file beside it, flushed to disk, then renamed
+    over it. It keeps the mode of the file it replaces unless `mode` is given."""
     import stat
     import tempfile
 
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     directory, name = os.path.split(target)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
@@ -199,7 +202,7 @@ def _restore(done: list[tuple[str, Change]], created_dirs: list[str]) -> list[st
             if change.before is None:
                 os.unlink(target)
             else:
-                _write_atomic(target, change.before)
+                write_atomic(target, change.before)
         except OSError:
             failures.append(change.path)
     for directory in reversed(created_dirs):

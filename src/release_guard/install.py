@@ -109,16 +109,12 @@ def render(python: str, previous: str | None) -> bytes:
 
 
 def _write_executable(path: str, content: bytes) -> None:
-    """Write through a temporary file and a rename: a hook is never seen half-written."""
-    temporary = f"{path}.release-guard-tmp"
+    """Written atomically: a hook is never seen half-written."""
+    from release_guard.edit import write_atomic
+
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o755)
-        os.replace(temporary, path)
+        write_atomic(path, content, mode=0o755)
     except OSError as error:
-        if os.path.lexists(temporary):
-            os.remove(temporary)
         raise input_error("RG002", f"cannot write {path}: {error.strerror}") from None
 
 

@@ -90,25 +90,11 @@ def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
     return body + "\n\n" + "\n".join(definitions) if definitions else body
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write the whole file or nothing: a temp file beside it, then a rename over it."""
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".release-notes-", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     from contextlib import redirect_stdout
 
     from release_guard.check import add_output_arguments, find_root
+    from release_guard.edit import write_atomic
 
     parser = argparse.ArgumentParser(
         prog="release-guard notes",
@@ -146,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_utf8(notes.text + "\n")
         return 0
     try:
-        write_atomically(args.output, notes.text + "\n")
+        write_atomic(args.output, (notes.text + "\n").encode("utf-8"))
     except OSError as error:
         parser.exit(
             2, f"release-guard notes: error: cannot write {args.output}: {error.strerror}\n"
