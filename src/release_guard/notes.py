@@ -91,8 +91,6 @@ def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from contextlib import redirect_stdout
-
     from release_guard.check import add_output_arguments, find_root
     from release_guard.edit import write_atomic
 
@@ -118,8 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or default_format()
 
     def fail(outcome: Outcome, exit_code: int) -> int:
-        with redirect_stdout(sys.stderr):
-            emit("notes", outcome, fmt, args.quiet, exit_code)
+        emit("notes", outcome, fmt, args.quiet, exit_code, stream=sys.stderr)
         return exit_code
 
     try:

@@ -62,14 +62,23 @@ def _position(finding: Finding) -> tuple[str, int, int]:
     return (finding.path or "", finding.line or 0, finding.column or 0)
 
 
-def emit(command: str, outcome: Outcome, fmt: str, quiet: bool, exit_code: int) -> None:
+def emit(
+    command: str,
+    outcome: Outcome,
+    fmt: str,
+    quiet: bool,
+    exit_code: int,
+    stream: IO[str] | None = None,
+) -> None:
+    """Print the outcome; to `stream` when given (a command whose stdout is its product, such
+    as `notes`, reports on stderr), else to stdout, text input errors to stderr."""
     if fmt == "json":
-        _emit_json(command, outcome, exit_code, sys.stdout)
+        _emit_json(command, outcome, exit_code, stream or sys.stdout)
     elif fmt == "github":
-        _emit_github(outcome, quiet, exit_code, _tolerant(sys.stdout))
+        _emit_github(outcome, quiet, exit_code, _tolerant(stream or sys.stdout))
     else:
-        stream = sys.stderr if exit_code == 2 else sys.stdout
-        _emit_text(outcome, quiet, exit_code, _tolerant(stream))
+        default = sys.stderr if exit_code == 2 else sys.stdout
+        _emit_text(outcome, quiet, exit_code, _tolerant(stream or default))
 
 
 def _tolerant(stream: IO[str]) -> IO[str]:
