@@ -12,29 +12,22 @@ changelog of 10,000 releases.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import big_changelog_project, wall_ms
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
 def median_ms(command: list[str], cwd: Path, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return statistics.median(wall_ms(command, cwd) for _ in range(runs))
 
 
 def copy_release_files(target: Path) -> str:
@@ -52,21 +45,6 @@ def copy_release_files(target: Path) -> str:
         f'[tool.bumpversion]\ncurrent_version = "{version}"\n'
     )
     return version
-
-
-def big_changelog(target: Path, releases: int) -> None:
-    """A valid project whose changelog has `releases` dated sections, newest first."""
-    (target / "src" / "big").mkdir(parents=True)
-    (target / "src" / "big" / "__init__.py").write_text(f'__version__ = "{releases}.0.0"\n')
-    (target / "pyproject.toml").write_text(f'[project]\nname = "big"\nversion = "{releases}.0.0"\n')
-    day = datetime.date(2026, 1, 1)
-    parts = ["# Changelog\n\n## [Unreleased]\n"]
-    for number in range(releases, 0, -1):
-        parts.append(
-            f"\n## [{number}.0.0] - {day - datetime.timedelta(days=releases - number)}\n\n"
-        )
-        parts.append(f"### Fixed\n\n- Fix number {number}.\n")
-    (target / "CHANGELOG.md").write_text("".join(parts))
 
 
 def main() -> int:
@@ -119,7 +97,7 @@ def main() -> int:
 
         big = Path(scratch) / "big"
         big.mkdir()
-        big_changelog(big, 10_000)
+        big_changelog_project(big, 10_000)
         result = subprocess.run(
             commands["release-guard check"], cwd=big, capture_output=True, text=True
         )

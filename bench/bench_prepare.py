@@ -13,7 +13,6 @@ the versions only), and <= 1 s on a changelog of 10,000 releases.
 from __future__ import annotations
 
 import argparse
-import datetime
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import ENVIRONMENT, big_changelog_project
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -29,7 +30,7 @@ BIN = Path(sys.executable).parent
 def elapsed_ms(command: list[str], cwd: Path) -> float:
     """Wall time of one run; exit 1 (findings) is a fair run, anything else stops the bench."""
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, env=ENVIRONMENT, check=False)
     took = (time.perf_counter() - start) * 1000
     if result.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout.decode()}{result.stderr.decode()}")
@@ -64,15 +65,7 @@ def theo(target: Path) -> None:
 
 def big(target: Path, releases: int) -> None:
     """A project whose changelog has `releases` dated sections and one unreleased entry."""
-    (target / "src" / "big").mkdir(parents=True)
-    (target / "src" / "big" / "__init__.py").write_text(f'__version__ = "{releases}.0.0"\n')
-    (target / "pyproject.toml").write_text(f'[project]\nname = "big"\nversion = "{releases}.0.0"\n')
-    day = datetime.date(2026, 1, 1)
-    parts = ["# Changelog\n\n## [Unreleased]\n\n### Added\n\n- One more.\n"]
-    for number in range(releases, 0, -1):
-        parts.append(f"\n## [{number}.0.0] - {day - datetime.timedelta(days=releases - number)}\n")
-        parts.append(f"\n### Fixed\n\n- Fix number {number}.\n")
-    (target / "CHANGELOG.md").write_text("".join(parts))
+    big_changelog_project(target, releases, pending_entry=True)
     git_project(target)
 
 
