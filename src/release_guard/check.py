@@ -183,6 +183,21 @@ def find_root(start: str) -> str:
     return current
 
 
+def add_root_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
+    )
+
+
+def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
+    """--root as given, which must be a directory; else the nearest project at or above here."""
+    if root is None:
+        return find_root(".")
+    if not os.path.isdir(root):
+        parser.error(f"--root {root}: not a directory")
+    return root
+
+
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
@@ -210,15 +225,11 @@ def parse_options(argv: Sequence[str]) -> Options:
         description="Check that the versions agree and the changelog is in order; "
         "with a tag (or in a CI tag build), that the commit is ready to release.",
     )
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
+    add_root_argument(parser)
     parser.add_argument("--tag", help="apply the release rules for this tag, e.g. v1.2.0")
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    if args.root is not None and not os.path.isdir(args.root):
-        parser.error(f"--root {args.root}: not a directory")
-    return Options(args.root, args.tag, args.format, args.quiet)
+    return Options(project_root(parser, args.root), args.tag, args.format, args.quiet)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from release_guard.check import add_output_arguments, find_root, run_checks
+from release_guard.check import (
+    add_output_arguments,
+    add_root_argument,
+    project_root,
+    run_checks,
+)
 from release_guard.config import CONFIG_TABLE, PYPROJECT, Project, VersionFile, load_project
 from release_guard.edit import (
     Change,
@@ -59,17 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wrong), CHANGELOG.md, the pre-commit hook, the release and CI workflows, the tag "
         "guard. Running it again changes nothing.",
     )
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
+    add_root_argument(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="print what would change, write nothing"
     )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    root = args.root if args.root is not None else find_root(".")
-    if not os.path.isdir(root):
-        parser.error(f"--root {root}: not a directory")
+    root = project_root(parser, args.root)
     fmt = args.format or default_format()
 
     def body() -> Outcome:

@@ -91,7 +91,7 @@ def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from release_guard.check import add_output_arguments, find_root
+    from release_guard.check import add_output_arguments, add_root_argument, project_root
     from release_guard.edit import write_atomic
 
     parser = argparse.ArgumentParser(
@@ -100,17 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ready for `gh release create --notes-file`.",
     )
     parser.add_argument("version", metavar="VERSION|TAG", help="e.g. 1.2.0 or v1.2.0")
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
+    add_root_argument(parser)
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the notes to FILE (only on success)"
     )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    root = args.root if args.root is not None else find_root(".")
-    if not os.path.isdir(root):
-        parser.error(f"--root {root}: not a directory")
+    root = project_root(parser, args.root)
     if args.output is not None and not os.path.isdir(os.path.dirname(args.output) or "."):
         parser.error(f"--output {args.output}: its directory does not exist")
     fmt = args.format or default_format()

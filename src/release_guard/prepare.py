@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
-from release_guard.check import add_output_arguments, find_root, run_checks
+from release_guard.check import (
+    add_output_arguments,
+    add_root_argument,
+    project_root,
+    run_checks,
+)
 from release_guard.config import PYPROJECT, Project, VersionFile, load_project
 from release_guard.edit import (
     Change,
@@ -59,9 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="VERSION|major|minor|patch",
         help="the new version, or the part of the current one to bump",
     )
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
+    add_root_argument(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     parser.add_argument(
         "--date",
@@ -70,9 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    root = args.root if args.root is not None else find_root(".")
-    if not os.path.isdir(root):
-        parser.error(f"--root {root}: not a directory")
+    root = project_root(parser, args.root)
     fmt = args.format or default_format()
     day = args.date or datetime.date.today()
 
