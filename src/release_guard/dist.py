@@ -8,15 +8,15 @@ produce findings. docs/dist.md describes every check.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from packaging.version import Version
 
 from release_guard.check import add_output_arguments, find_root
 from release_guard.dist_expected import Expected, as_version, expected_from_project
-from release_guard.dist_sdist import verify_sdist
-from release_guard.dist_wheel import verify_wheel
 from release_guard.findings import Finding
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
@@ -72,15 +72,41 @@ def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> 
     findings: list[Finding] = []
     for path in dists:
         shown = shown_path(path)
+        # imported here: a usage error or --help does not pay for zipfile, tarfile, packaging
         if path.endswith(".whl"):
+            from release_guard.dist_wheel import verify_wheel
+
             findings += verify_wheel(path, shown, expected, notes)
         elif path.endswith(".tar.gz"):
+            from release_guard.dist_sdist import verify_sdist
+
             findings += verify_sdist(path, shown, expected, notes)
         else:
             findings.append(
                 Finding("RG402", "not a wheel (.whl) or an sdist (.tar.gz, PEP 625)", shown)
             )
     return findings
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Verifying a wheel allocates objects by the ten thousand (a ZipInfo per entry, RECORD's
+    rows) and forms no reference cycles: the cyclic garbage collector would only walk them,
+    and the modules imported on the way, again and again. Reference counting still frees
+    everything.
+
+    What is alive at the end is, nearly all, the imported modules' objects, alive until the
+    process exits: frozen, the collector skips them from then on, and so do its full passes
+    at interpreter exit (about 10 ms of a 10,000-file wheel's run).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _summary(dists: Sequence[str], expected: Expected) -> str:
@@ -135,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes: list[str] = []
         expected = expected_from_project(WorkTree(root), args.tag, args.version, notes)
         dists, findings = collect_dists(args.dists, root)
-        findings += _verify_each(dists, expected, notes)
+        with _collector_paused():
+            findings += _verify_each(dists, expected, notes)
         if dists:
             notes.insert(0, _summary(dists, expected))
         return Outcome([f for f in findings if f.code not in expected.ignore], notes)

@@ -21,6 +21,9 @@ MAX_METADATA_BYTES = 16 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024
 # deflate inflates at most 1032 times; an entry claiming more is refused before inflating
 MAX_DEFLATE_RATIO = 1100
+# A deflated entry this small inflates to at most HASH_CHUNK bytes whatever its data says,
+# so it is inflated in one call; a larger one goes chunk by chunk.
+_ONE_PIECE_DEFLATED = HASH_CHUNK // 1032
 # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method
 ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -31,7 +34,10 @@ ZIP_ERRORS = (
     RuntimeError,
     NotImplementedError,
 )
+# file type bits of a Unix mode: none (a zip made elsewhere), a regular file, a symbolic link
+_ZIP_KINDS = {0: "file", 0o100000: "file", 0o120000: "link"}
 _MAPPED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_NAME_AND_EXTRA_LENGTHS = struct.Struct("<HH")  # at offset 26 of a local file header
 
 
 def read_limited(handle: IO[bytes]) -> bytes | None:
@@ -40,16 +46,15 @@ def read_limited(handle: IO[bytes]) -> bytes | None:
     return None if len(data) > MAX_METADATA_BYTES else data
 
 
-def zip_kind(info: zipfile.ZipInfo) -> str:
-    """ "file", "dir", "link" or "special" (device, fifo), from the entry's Unix mode."""
-    if info.is_dir():
-        return "dir"
-    file_type = (info.external_attr >> 16) & 0o170000
-    if file_type == 0o120000:
-        return "link"
-    if file_type not in (0, 0o100000):
-        return "special"
-    return "file"
+def zip_kinds(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """Each entry's kind, from its name and Unix mode: "file", "dir", "link" or "special"
+    (device, fifo)."""
+    return [
+        "dir"
+        if info.filename[-1:] == "/"
+        else _ZIP_KINDS.get(info.external_attr >> 16 & 0o170000, "special")
+        for info in infos
+    ]
 
 
 def entries_overlap(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
@@ -85,31 +90,33 @@ class ZipReader:
         """The entry's digest under `new_hash` (a hashlib constructor); zipfile's errors on
         damage. A huge entry is read in chunks: it costs time, never memory.
         """
-        if info.file_size > MAX_DEFLATE_RATIO * info.compress_size + HASH_CHUNK:
+        size = info.file_size
+        compressed = info.compress_size
+        if size > MAX_DEFLATE_RATIO * compressed + HASH_CHUNK:
             raise zipfile.BadZipFile(
-                f"it claims {info.file_size} bytes from {info.compress_size}: "
+                f"it claims {size} bytes from {compressed}: "
                 "no real compression reaches that ratio (a zip bomb?)"
             )
         span = self._data_span(info)
-        if span is None or info.compress_size > HASH_CHUNK or info.file_size > HASH_CHUNK:
-            hasher = self._hash_in_chunks(info, new_hash, span)
-        else:  # nearly every file: read and inflated in one piece
-            assert self._map is not None
-            content = self._map[span[0] : span[1]]
-            if info.compress_type == zipfile.ZIP_DEFLATED:
-                inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                content = inflater.decompress(content, info.file_size + 1)  # +1 shows excess
-                if not inflater.eof and len(content) <= info.file_size:
-                    raise zipfile.BadZipFile("its compressed data ends early")
-            if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
-                raise zipfile.BadZipFile("its size or CRC differs from the zip directory's")
-            hasher = new_hash(content)
-        digest: bytes = hasher.digest()
+        if span is None or compressed > (
+            HASH_CHUNK if info.compress_type == zipfile.ZIP_STORED else _ONE_PIECE_DEFLATED
+        ):
+            return self._digest_in_chunks(info, new_hash, span)
+        # nearly every file: small enough to read and inflate in one piece
+        content = self._map[span[0] : span[1]]  # type: ignore[index]  # a span means a map
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            try:
+                content = zlib.decompress(content, -zlib.MAX_WBITS, size)
+            except zlib.error as error:
+                raise zipfile.BadZipFile(f"its compressed data is damaged ({error})") from None
+        if len(content) != size or zlib.crc32(content) != info.CRC:
+            raise zipfile.BadZipFile("its size or CRC differs from the zip directory's")
+        digest: bytes = new_hash(content).digest()
         return digest
 
-    def _hash_in_chunks(
+    def _digest_in_chunks(
         self, info: zipfile.ZipInfo, new_hash: Callable[..., Any], span: tuple[int, int] | None
-    ) -> Any:
+    ) -> bytes:
         hasher = new_hash()
         crc = size = 0
         for chunk in self._chunks(info, span):
@@ -118,7 +125,8 @@ class ZipReader:
             size += len(chunk)
         if size != info.file_size or crc != info.CRC:
             raise zipfile.BadZipFile("its size or CRC differs from the zip directory's")
-        return hasher
+        digest: bytes = hasher.digest()
+        return digest
 
     def _chunks(self, info: zipfile.ZipInfo, span: tuple[int, int] | None) -> Iterator[bytes]:
         """The entry's content in pieces of at most HASH_CHUNK bytes."""
@@ -152,19 +160,24 @@ class ZipReader:
         mapped = self._map
         if mapped is None or info.flag_bits & 0x1 or info.compress_type not in _MAPPED_METHODS:
             return None  # encrypted, or a compression left to zipfile
-        offset = info.header_offset
-        if mapped[offset : offset + 4] != b"PK\x03\x04" or offset + 30 > len(mapped):
-            return None  # zipfile will name the damage
-        name_length, extra_length = struct.unpack_from("<HH", mapped, offset + 26)
-        start = offset + 30 + name_length + extra_length
         name = info.orig_filename
         # ASCII is the same in both zip encodings, and far faster to encode as UTF-8
         raw_name = (
             name.encode() if name.isascii() or info.flag_bits & 0x800 else name.encode("cp437")
         )
-        # as zipfile does: the local header must name the entry the directory names
-        if mapped[offset + 30 : offset + 30 + name_length] != raw_name:
+        offset = info.header_offset
+        header = mapped[offset : offset + 30 + len(raw_name)]  # the local header and name
+        # as zipfile does: a local header that names the entry the directory names
+        if (
+            header[:4] != b"PK\x03\x04"
+            or header[30:] != raw_name
+            or len(header) != 30 + len(raw_name)
+        ):
+            return None  # zipfile will name the damage
+        name_length, extra_length = _NAME_AND_EXTRA_LENGTHS.unpack_from(header, 26)
+        if name_length != len(raw_name):
             return None
+        start = offset + 30 + name_length + extra_length
         end = start + info.compress_size
         return (start, end) if end <= len(mapped) else None
 

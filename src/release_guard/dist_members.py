@@ -14,23 +14,31 @@ _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 _NOTEWORTHY = ("\\", "\x00", "..", "\n/", ":", ".pyc\n", ".pyo\n", "__pycache__/")
 
 
-def check_members(members: Sequence[tuple[str, str]], report: DistReport) -> set[str]:
-    """Unsafe paths, links and devices, duplicates and bytecode, over the (name, kind) of
-    every entry; kind is "file", "dir", "link" or "special" (device, fifo).
+def check_members(names: Sequence[str], kinds: Sequence[str], report: DistReport) -> set[str]:
+    """Unsafe paths, links and devices, duplicates and bytecode, over every entry's name and
+    kind: "file", "dir", "link" or "special" (device, fifo).
 
     Returns the unsafe names, which no other check should judge: RG409 condemns them.
     """
-    keys = [name[:-1] if kind == "dir" and name.endswith("/") else name for name, kind in members]
-    joined = "\n" + "\n".join(keys) + "\n"
+    joined = "\n" + "\n".join(names) + "\n"
+    # a directory's key drops its trailing slash: a directory a/ and a file a are one path
+    keys = (
+        [
+            name[:-1] if kind == "dir" and name.endswith("/") else name
+            for name, kind in zip(names, kinds)
+        ]
+        if "/\n" in joined
+        else names
+    )
     if (
-        len(set(keys)) == len(keys)
-        and {kind for _, kind in members} <= {"file", "dir"}
-        and not any(marker in joined for marker in _NOTEWORTHY)
+        not any(marker in joined for marker in _NOTEWORTHY)
+        and len(set(keys)) == len(keys)
+        and set(kinds) <= {"file", "dir"}
     ):
         return set()
     seen: set[str] = set()
     unsafe: set[str] = set()
-    for (name, kind), key in zip(members, keys):
+    for name, kind, key in zip(names, kinds, keys):
         reason = _unsafe_reason(name)
         if reason is not None:
             unsafe.add(name)

@@ -3,10 +3,10 @@ sha256-or-better digest, and nothing else listed (RG411)."""
 
 from __future__ import annotations
 
-import binascii
 import csv
 import hashlib
 import zipfile
+from binascii import b2a_base64
 
 from release_guard.dist_archive import ZIP_ERRORS, ZipReader
 from release_guard.dist_report import DistReport
@@ -36,14 +36,37 @@ def check_record(
     if rows is None:
         return
     unlisted = {record_name, *(f"{dist_info}/{name}" for name in SIGNATURE_FILES)}
+    # One pass, no helper call per row: this loop runs once per file of the wheel.
     for name, info in files.items():
         if name in unlisted:
             continue
         row = rows.pop(name, None)
         if row is None:
             report.add("RG411", f"{name} is in the wheel but not in RECORD")
+            continue
+        _, hash_field, size_field = row
+        algorithm, _, expected_digest = hash_field.partition("=")
+        new_hash = RECORD_HASHES.get(algorithm)
+        if not expected_digest:
+            report.add("RG411", f"RECORD has no hash for {name}")
+        elif new_hash is None:
+            report.add("RG411", f"RECORD hashes {name} with {algorithm!r}; use sha256")
+        elif size_field != str(info.file_size):
+            report.add(
+                "RG411",
+                f"RECORD gives {name} size {size_field or 'none'}, "
+                f"the archive holds {info.file_size} bytes",
+            )  # hashing a file whose size is already wrong would only cost time
         else:
-            _check_record_row(reader, info, row, report)
+            try:
+                digest = reader.digest(info, new_hash)
+            except ZIP_ERRORS as error:
+                report.add("RG412", f"cannot read {name}: {error}")
+                continue
+            # RECORD writes digests in urlsafe base64 without padding
+            encoded = b2a_base64(digest, newline=False).translate(_URLSAFE).rstrip(b"=")
+            if encoded.decode() != expected_digest:
+                report.add("RG411", f"the {algorithm} hash of {name} differs from RECORD's")
     rows.pop(record_name, None)
     for name in rows:
         report.add("RG411", f"RECORD lists {name}, which is not in the wheel")
@@ -72,37 +95,3 @@ def _parse_record(data: bytes, record_name: str, report: DistReport) -> dict[str
                 report.add("RG411", f"{record_name} lists {fields[0]} twice")
             seen.add(fields[0])
     return rows
-
-
-def _check_record_row(
-    reader: ZipReader, info: zipfile.ZipInfo, row: list[str], report: DistReport
-) -> None:
-    name = info.filename
-    _, hash_field, size_field = row
-    algorithm, _, expected_digest = hash_field.partition("=")
-    if not expected_digest:
-        report.add("RG411", f"RECORD has no hash for {name}")
-        return
-    if algorithm not in RECORD_HASHES:
-        report.add("RG411", f"RECORD hashes {name} with {algorithm!r}; use sha256")
-        return
-    if size_field != str(info.file_size):
-        report.add(
-            "RG411",
-            f"RECORD gives {name} size {size_field or 'none'}, "
-            f"the archive holds {info.file_size} bytes",
-        )
-        return  # hashing a file whose size is already wrong would only cost time
-    try:
-        digest = reader.digest(info, RECORD_HASHES[algorithm])
-    except ZIP_ERRORS as error:
-        report.add("RG412", f"cannot read {name}: {error}")
-        return
-    if _record_encoding(digest) != expected_digest:
-        report.add("RG411", f"the {algorithm} hash of {name} differs from RECORD's")
-
-
-def _record_encoding(digest: bytes) -> str:
-    """A digest as RECORD writes it: urlsafe base64 without padding."""
-    encoded = binascii.b2a_base64(digest, newline=False)
-    return encoded.translate(_URLSAFE).rstrip(b"=").decode()

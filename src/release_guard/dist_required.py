@@ -6,12 +6,12 @@ matching is case-sensitive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from fnmatch import fnmatchcase
 
 
-def missing_required(patterns: Iterable[str], files: set[str]) -> list[str]:
-    """The patterns that match none of `files`."""
+def missing_required(patterns: Iterable[str], files: Collection[str]) -> list[str]:
+    """The patterns that match none of `files` (paths, or a dict keyed by them)."""
     missing = []
     split_files: list[list[str]] | None = None
     for pattern in patterns:

@@ -51,7 +51,7 @@ def _verify_sdist_contents(
     report: DistReport,
     notes: list[str],
 ) -> None:
-    unsafe = check_members([(m.name, tar_kind(m)) for m in members], report)
+    unsafe = check_members([m.name for m in members], [tar_kind(m) for m in members], report)
     files: dict[str, tarfile.TarInfo] = {}
     outside: set[str] = set()
     for member in members:
@@ -74,5 +74,5 @@ def _verify_sdist_contents(
             report.add("RG410", f"{top}/PKG-INFO cannot be read or is too large")
         else:
             check_metadata(data, f"{top}/PKG-INFO", (name, version), expected, report, notes)
-    for pattern in missing_required(expected.sdist_files, set(files)):
+    for pattern in missing_required(expected.sdist_files, files):
         report.add("RG405", f"required file {pattern} is missing from the sdist (under {top}/)")

@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from release_guard.dist_archive import ZIP_ERRORS, ZipReader, entries_overlap, zip_kind
+from release_guard.dist_archive import ZIP_ERRORS, ZipReader, entries_overlap, zip_kinds
 from release_guard.dist_expected import Expected, as_version
 from release_guard.dist_members import check_members
 from release_guard.dist_metadata import check_identity, check_metadata
@@ -62,8 +62,8 @@ def _verify_wheel_contents(
     notes: list[str],
 ) -> None:
     infos = reader.archive.infolist()
-    kinds = [zip_kind(info) for info in infos]
-    unsafe = check_members([(info.filename, kind) for info, kind in zip(infos, kinds)], report)
+    kinds = zip_kinds(infos)
+    unsafe = check_members([info.filename for info in infos], kinds, report)
     files = {info.filename: info for info, kind in zip(infos, kinds) if kind == "file"}
     dist_info = _find_dist_info(files, name, version)
     if dist_info is None:
@@ -85,7 +85,7 @@ def _verify_wheel_contents(
         report.add("RG412", "zip entries overlap each other (a zip bomb technique)")
     elif dist_info is not None:
         check_record(reader, files, dist_info, report)
-    for pattern in missing_required(expected.wheel_files, set(files)):
+    for pattern in missing_required(expected.wheel_files, files):
         report.add("RG405", f"required file {pattern} is missing from the wheel")
     check_top_level(files, unsafe, dist_info, expected.top_level, report)
 
