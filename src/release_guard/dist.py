@@ -12,14 +12,16 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from packaging.version import Version
-
-from release_guard.check import add_output_arguments, find_root
-from release_guard.dist_expected import Expected, as_version, expected_from_project
 from release_guard.findings import Finding
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from release_guard.dist_expected import Expected
 
 
 def collect_dists(paths: Sequence[str], root: str) -> tuple[list[str], list[Finding]]:
@@ -123,6 +125,8 @@ def _count(number: int, noun: str) -> str:
 
 
 def _version_argument(text: str) -> Version:
+    from release_guard.dist_expected import as_version
+
     version = as_version(text)
     if version is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a PEP 440 version")
@@ -130,6 +134,15 @@ def _version_argument(text: str) -> Version:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with _collector_paused():
+        return _verify_dist(argv)
+
+
+def _verify_dist(argv: Sequence[str] | None) -> int:
+    # imported here, with the collector paused (_collector_paused says why)
+    from release_guard.check import add_output_arguments, add_root_argument, project_root
+    from release_guard.dist_expected import expected_from_project
+
     parser = argparse.ArgumentParser(
         prog="release-guard verify-dist",
         description="Verify built wheels and sdists before publishing: version, project name, "
@@ -148,21 +161,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_version_argument,
         help="expect this version (default: the project's)",
     )
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
+    add_root_argument(parser)
     add_output_arguments(parser)
     args = parser.parse_args(argv)
-    root = args.root if args.root is not None else find_root(".")
-    if not os.path.isdir(root):
-        parser.error(f"--root {root}: not a directory")
+    root = project_root(parser, args.root)
 
     def body() -> Outcome:
         notes: list[str] = []
         expected = expected_from_project(WorkTree(root), args.tag, args.version, notes)
         dists, findings = collect_dists(args.dists, root)
-        with _collector_paused():
-            findings += _verify_each(dists, expected, notes)
+        findings += _verify_each(dists, expected, notes)
         if dists:
             notes.insert(0, _summary(dists, expected))
         return Outcome([f for f in findings if f.code not in expected.ignore], notes)

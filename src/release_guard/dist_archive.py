@@ -37,7 +37,8 @@ ZIP_ERRORS = (
 # file type bits of a Unix mode: none (a zip made elsewhere), a regular file, a symbolic link
 _ZIP_KINDS = {0: "file", 0o100000: "file", 0o120000: "link"}
 _MAPPED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-_NAME_AND_EXTRA_LENGTHS = struct.Struct("<HH")  # at offset 26 of a local file header
+# of a local file header: its signature, and the lengths of the name and extra field after it
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
 
 
 def read_limited(handle: IO[bytes]) -> bytes | None:
@@ -166,18 +167,14 @@ class ZipReader:
             name.encode() if name.isascii() or info.flag_bits & 0x800 else name.encode("cp437")
         )
         offset = info.header_offset
-        header = mapped[offset : offset + 30 + len(raw_name)]  # the local header and name
-        # as zipfile does: a local header that names the entry the directory names
-        if (
-            header[:4] != b"PK\x03\x04"
-            or header[30:] != raw_name
-            or len(header) != 30 + len(raw_name)
-        ):
+        if not 0 <= offset <= len(mapped) - 30:
             return None  # zipfile will name the damage
-        name_length, extra_length = _NAME_AND_EXTRA_LENGTHS.unpack_from(header, 26)
-        if name_length != len(raw_name):
-            return None
-        start = offset + 30 + name_length + extra_length
+        signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(mapped, offset)
+        name_end = offset + 30 + name_length
+        # as zipfile does: a local header that names the entry the directory names
+        if signature != b"PK\x03\x04" or mapped[offset + 30 : name_end] != raw_name:
+            return None  # zipfile will name the damage
+        start = name_end + extra_length
         end = start + info.compress_size
         return (start, end) if end <= len(mapped) else None
 

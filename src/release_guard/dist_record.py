@@ -3,7 +3,6 @@ sha256-or-better digest, and nothing else listed (RG411)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import zipfile
 from binascii import b2a_base64
@@ -72,14 +71,22 @@ def check_record(
         report.add("RG411", f"RECORD lists {name}, which is not in the wheel")
 
 
+def _csv_rows(lines: list[str]) -> list[list[str]]:
+    import csv  # only for a RECORD that quotes
+
+    try:
+        return list(csv.reader(lines))
+    except csv.Error as error:
+        raise ValueError(error) from None
+
+
 def _parse_record(data: bytes, record_name: str, report: DistReport) -> dict[str, list[str]] | None:
     """RECORD's rows as path -> [path, hash, size], all as written."""
     try:
         lines = data.decode("utf-8").splitlines()
         # without a quote, CSV is a plain split, and a split is several times faster
-        quoted = b'"' in data
-        table = list(csv.reader(lines)) if quoted else [line.split(",") for line in lines]
-    except (UnicodeDecodeError, csv.Error) as error:
+        table = _csv_rows(lines) if b'"' in data else [line.split(",") for line in lines]
+    except ValueError as error:  # UnicodeDecodeError is one
         report.add("RG411", f"{record_name} is not a UTF-8 CSV file: {error}")
         return None
     rows = {fields[0]: fields for fields in table if len(fields) == 3}
