@@ -608,6 +608,15 @@ def test_hostile_wheel_paths(project: Path) -> None:
     assert not Path("/etc/evil").exists()
 
 
+def test_wheel_entry_without_a_name_is_a_finding(project: Path) -> None:
+    """zipfile lists an entry whose name is empty; it once ended verify-dist in a traceback."""
+    with zipfile.ZipFile(project / "dist" / WHEEL, "a") as archive:
+        archive.writestr(zipfile.ZipInfo(""), b"x")
+    result = verify(project, f"dist/{WHEEL}")
+    assert codes(result) == ["RG409", "RG411"], result.stdout + result.stderr
+    assert "entry '' has an empty name" in messages(result)
+
+
 def test_hostile_sdist_paths_and_links(project: Path) -> None:
     sdist = project / "dist" / SDIST
     with tarfile.open(sdist, "r:gz") as source:

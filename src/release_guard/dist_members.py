@@ -11,7 +11,8 @@ from release_guard.dist_report import DistReport
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 # Substrings of the newline-joined names that call for a closer look: nearly every archive
 # has none of them, and substring tests over one string are far cheaper than a loop.
-_NOTEWORTHY = ("\\", "\x00", "..", "\n/", ":", ".pyc\n", ".pyo\n", "__pycache__/")
+# ("\n\n" is an empty name.)
+_NOTEWORTHY = ("\\", "\x00", "..", "\n/", ":", ".pyc\n", ".pyo\n", "__pycache__/", "\n\n")
 
 
 def check_members(names: Sequence[str], kinds: Sequence[str], report: DistReport) -> set[str]:
@@ -59,8 +60,12 @@ def check_members(names: Sequence[str], kinds: Sequence[str], report: DistReport
 
 
 def _unsafe_reason(name: str) -> str | None:
-    if not ("\\" in name or ".." in name or "\x00" in name or name[:1] == "/" or name[1:2] == ":"):
+    if not (
+        "\\" in name or ".." in name or "\x00" in name or name[:1] in ("/", "") or name[1:2] == ":"
+    ):
         return None  # nearly every name: a few substring tests instead of a regex
+    if not name:
+        return "has an empty name"  # zipfile lists it; no installer can place it
     if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
         return "is an absolute path"
     if "\\" in name:
