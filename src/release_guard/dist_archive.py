@@ -21,9 +21,6 @@ MAX_METADATA_BYTES = 16 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024
 # deflate inflates at most 1032 times; an entry claiming more is refused before inflating
 MAX_DEFLATE_RATIO = 1100
-# A deflated entry this small inflates to at most HASH_CHUNK bytes whatever its data says,
-# so it is inflated in one call; a larger one goes chunk by chunk.
-_ONE_PIECE_DEFLATED = HASH_CHUNK // 1032
 # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method
 ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -37,6 +34,10 @@ ZIP_ERRORS = (
 # file type bits of a Unix mode: none (a zip made elsewhere), a regular file, a symbolic link
 _ZIP_KINDS = {0: "file", 0o100000: "file", 0o120000: "link"}
 _MAPPED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# The largest compressed size read in one piece, by method: a deflated entry this small
+# inflates to at most HASH_CHUNK bytes whatever its data says (deflate expands at most 1032
+# times), so it is inflated in one call; anything larger goes chunk by chunk.
+_ONE_PIECE = {zipfile.ZIP_STORED: HASH_CHUNK, zipfile.ZIP_DEFLATED: HASH_CHUNK // 1032}
 # of a local file header: its signature, and the lengths of the name and extra field after it
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
 
@@ -99,15 +100,13 @@ class ZipReader:
                 "no real compression reaches that ratio (a zip bomb?)"
             )
         span = self._data_span(info)
-        if span is None or compressed > (
-            HASH_CHUNK if info.compress_type == zipfile.ZIP_STORED else _ONE_PIECE_DEFLATED
-        ):
+        if span is None or compressed > _ONE_PIECE[info.compress_type]:
             return self._digest_in_chunks(info, new_hash, span)
         # nearly every file: small enough to read and inflate in one piece
         content = self._map[span[0] : span[1]]  # type: ignore[index]  # a span means a map
         if info.compress_type == zipfile.ZIP_DEFLATED:
             try:
-                content = zlib.decompress(content, -zlib.MAX_WBITS, size)
+                content = zlib.decompress(content, -zlib.MAX_WBITS)
             except zlib.error as error:
                 raise zipfile.BadZipFile(f"its compressed data is damaged ({error})") from None
         if len(content) != size or zlib.crc32(content) != info.CRC:
