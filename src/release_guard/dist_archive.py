@@ -70,8 +70,9 @@ class ZipReader:
 
     zipfile's per-entry open (a seek, the local header, a ZipExtFile) costs about 10 us:
     hashing a 10,000-file wheel spent most of its time there. Stored and deflated entries
-    are inflated here from the map, chunk by chunk with bounded output, and checked against
-    their CRC and size as zipfile would; any other entry goes through zipfile itself.
+    are inflated here from the map (a small one in one call, any other chunk by chunk, the
+    output bounded either way) and checked against their CRC and size as zipfile would; any
+    other entry goes through zipfile itself.
     """
 
     def __init__(self, archive: zipfile.ZipFile, path: str) -> None:
