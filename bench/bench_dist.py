@@ -1,7 +1,7 @@
 """`release-guard verify-dist` against `check-wheel-contents` on one wheel of 10,000 files.
 
 Run: .venv/bin/python bench/bench_dist.py [--runs N] [--files N]
-(check-wheel-contents comes with the bench extra: pip install -e ".[test,bench]")
+(check-wheel-contents comes with the test extra: pip install -e ".[test]")
 
 The wheel is a real one: a generated project of small modules built by `python -m build`
 (hatchling). Both tools run as command-line processes from this interpreter environment,
@@ -13,30 +13,15 @@ Target (issue 4): verify-dist / check-wheel-contents <= 0.5.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from common import wall_ms
+
 TARGET_RATIO = 0.5
-
-
-# Both tools run from cached bytecode, as installed packages do: with PYTHONDONTWRITEBYTECODE
-# set, a source file edited since its .pyc was written is compiled anew at every run.
-ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def wall_ms(command: list[str], cwd: Path) -> float:
-    """One run's wall time; a run that fails would time an error path, so it stops the bench."""
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=ENVIRONMENT)
-    elapsed = (time.perf_counter() - start) * 1000
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command[2:4])} failed:\n{result.stdout}{result.stderr}")
-    return elapsed
 
 
 def build_big_wheel(root: Path, files: int) -> Path:
@@ -80,11 +65,11 @@ def main() -> int:
             ],
         }  # fmt: skip
         for command in commands.values():
-            wall_ms(command, root)  # a first run checks both accept the wheel, writes bytecode
+            wall_ms(command, root, check=True)  # both accept the wheel; bytecode written
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():
-                samples[name].append(wall_ms(command, root))
+                samples[name].append(wall_ms(command, root, check=True))
         medians = {name: statistics.median(values) for name, values in samples.items()}
         size_kib = wheel.stat().st_size // 1024
     print(f"median wall time over {args.runs} interleaved runs, wheel of {args.files} files "
