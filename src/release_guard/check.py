@@ -9,15 +9,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
+from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
 from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
-from release_guard.report import FORMATS, Outcome, default_format, run_command
+from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
 from release_guard.versions import VersionReport, check_versions
 
 if TYPE_CHECKING:
-    import argparse
+    pass
 
 
 def run_checks(
@@ -170,44 +171,6 @@ def release_tag_from_environment(project: Project, notes: list[str]) -> str | No
         )
         return None
     return tag
-
-
-def find_root(start: str) -> str:
-    """The nearest directory at or above `start` that holds a pyproject.toml."""
-    current = os.path.abspath(start)
-    while not os.path.isfile(os.path.join(current, PYPROJECT)):
-        parent = os.path.dirname(current)
-        if parent == current:
-            return os.path.abspath(start)
-        current = parent
-    return current
-
-
-def add_root_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
-    )
-
-
-def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
-    """--root as given, which must be a directory; else the nearest project at or above here."""
-    if root is None:
-        return find_root(".")
-    if not os.path.isdir(root):
-        parser.error(f"--root {root}: not a directory")
-    return root
-
-
-def add_output_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
-    )
-    parser.add_argument(
-        "--quiet", "-q", action="store_true", help="print only problems, without hints"
-    )
 
 
 class Options(NamedTuple):

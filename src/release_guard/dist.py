@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _verify_dist(argv: Sequence[str] | None) -> int:
     # imported here, with the collector paused (_collector_paused says why)
-    from release_guard.check import add_output_arguments, add_root_argument, project_root
+    from release_guard.arguments import add_output_arguments, add_root_argument, project_root
     from release_guard.dist_expected import expected_from_project
 
     parser = argparse.ArgumentParser(

@@ -16,12 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from release_guard.check import (
-    add_output_arguments,
-    add_root_argument,
-    project_root,
-    run_checks,
-)
+from release_guard.arguments import add_output_arguments, add_root_argument, project_root
+from release_guard.check import run_checks
 from release_guard.config import CONFIG_TABLE, PYPROJECT, Project, VersionFile, load_project
 from release_guard.edit import (
     Change,

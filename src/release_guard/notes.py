@@ -91,7 +91,7 @@ def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from release_guard.check import add_output_arguments, add_root_argument, project_root
+    from release_guard.arguments import add_output_arguments, add_root_argument, project_root
     from release_guard.edit import write_atomic
 
     parser = argparse.ArgumentParser(

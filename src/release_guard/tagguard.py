@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from release_guard.check import add_output_arguments, find_root, run_checks
+from release_guard.arguments import add_output_arguments, find_root
+from release_guard.check import run_checks
 from release_guard.config import Config, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome, default_format, emit

@@ -1,0 +1,53 @@
+"""Arguments every command shares (--root, --format, --quiet), and finding the project root.
+
+Kept apart from the commands so that each imports only what it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from release_guard.config import PYPROJECT
+from release_guard.report import FORMATS
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def find_root(start: str) -> str:
+    """The nearest directory at or above `start` that holds a pyproject.toml."""
+    current = os.path.abspath(start)
+    while not os.path.isfile(os.path.join(current, PYPROJECT)):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return os.path.abspath(start)
+        current = parent
+    return current
+
+
+def add_root_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root", help="project directory (default: the nearest one with a pyproject.toml)"
+    )
+
+
+def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
+    """--root as given, which must be a directory; else the nearest project at or above here."""
+    if root is None:
+        return find_root(".")
+    if not os.path.isdir(root):
+        parser.error(f"--root {root}: not a directory")
+    return root
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="print only problems, without hints"
+    )
