@@ -266,7 +266,7 @@ _RULES = (
     Rule(
         "RG409",
         "unsafe-path",
-        "an archive entry is absolute, escapes with .., or is a link or a device",
+        "an archive entry is absolute, empty, escapes with .., or is a link or a device",
         "rebuild the dist; never publish this archive",
     ),
     Rule(
