@@ -184,3 +184,12 @@ def test_a_comment_before_the_link_definitions_stays_out_of_the_oldest_notes(
     assert result.returncode == 0, result.stderr
     assert "<!--" not in result.stdout
     assert result.stdout.startswith("- café ☕, in UTF-8, see [docs]\n")
+
+
+@pytest.mark.parametrize("target", ["CHANGELOG.md", "pyproject.toml", "src/theo/__init__.py"])
+def test_output_never_overwrites_a_file_of_the_project(project: Path, target: str) -> None:
+    before = (project / target).read_bytes()
+    result = run_rg("notes", "1.2.5", "--output", target, cwd=project)
+    assert result.returncode == 2
+    assert "a file of the project" in result.stderr
+    assert (project / target).read_bytes() == before

@@ -74,6 +74,16 @@ class Project(NamedTuple):
         """1-based line of the first line matching `pattern`, inside `[table]` when given."""
         return _line_of(self.pyproject_text, pattern, table)
 
+    def own_files(self) -> tuple[str, ...]:
+        """The files release-guard reads the project from: never to be written over by output."""
+        truth = self.version_source.file
+        return (
+            PYPROJECT,
+            self.config.changelog,
+            *((truth.path,) if truth else ()),
+            *(version_file.path for version_file in self.config.version_files),
+        )
+
 
 def load_project(source: Source) -> Project:
     text = read_text(source, PYPROJECT)

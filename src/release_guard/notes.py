@@ -20,7 +20,7 @@ from release_guard.report import Outcome, default_format, emit
 from release_guard.source import Source, WorkTree, read_text
 
 if TYPE_CHECKING:
-    from release_guard.config import Config
+    from release_guard.config import Config, Project
 
 _REFERENCE_USE = re.compile(r"\[([^\[\]]+)\](?!\(|:)")
 
@@ -37,10 +37,10 @@ def requested_version(argument: str, config: Config) -> str:
     return config.version_in_tag(tag) or tag
 
 
-def release_notes(source: Source, argument: str) -> Notes:
+def release_notes(source: Source, argument: str, project: Project | None = None) -> Notes:
     from release_guard.config import load_project
 
-    config = load_project(source).config
+    config = (project or load_project(source)).config
     version = requested_version(argument, config)
     text = read_text(source, config.changelog)
     if text is None:
@@ -92,6 +92,7 @@ def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from release_guard.arguments import add_output_arguments, add_root_argument, project_root
+    from release_guard.config import load_project
     from release_guard.edit import write_atomic
 
     parser = argparse.ArgumentParser(
@@ -115,10 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit("notes", outcome, fmt, args.quiet, exit_code, stream=sys.stderr)
         return exit_code
 
+    source = WorkTree(root)
     try:
-        notes = release_notes(WorkTree(root), args.version)
+        project = load_project(source)
+        notes = release_notes(source, args.version, project)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)
+    if args.output is not None and _names_one_of(args.output, root, project.own_files()):
+        parser.error(f"--output {args.output}: that is a file of the project, not for notes")
     if notes.text is None:
         return fail(Outcome(notes.findings, []), 1)
     if args.output is None:
@@ -131,6 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             2, f"release-guard notes: error: cannot write {args.output}: {error.strerror}\n"
         )
     return 0
+
+
+def _names_one_of(output: str, root: str, paths: Sequence[str]) -> bool:
+    target = os.path.realpath(output)
+    return any(os.path.realpath(os.path.join(root, path)) == target for path in paths)
 
 
 def _print_utf8(text: str) -> None:
