@@ -106,6 +106,17 @@ def test_undated_section_for_the_release_is_rg302(make_project: MakeProject) -> 
     assert {f.line for f in found} == {9}
 
 
+@pytest.mark.parametrize("body", ["", "### Added\n\n<!-- nothing yet -->\n\n"])
+def test_empty_section_for_the_release_is_rg302(make_project: MakeProject, body: str) -> None:
+    changelog = RELEASED.replace("### Added\n\n- M2: gRPC worker.\n\n", body)
+    root = make_project(version="0.2.0", files={"CHANGELOG.md": changelog})
+    assert run_checks(WorkTree(str(root))).findings == []  # a commit may prepare it
+    found = release_findings(root, "v0.2.0")
+    assert codes(found) == ["RG302"]
+    assert "has no entries" in found[0].message
+    assert found[0].line == 9
+
+
 def test_prerelease_needs_a_section_at_release(make_project: MakeProject) -> None:
     root = make_project(version="0.3.0rc1", files={"CHANGELOG.md": RELEASED})
     assert run_checks(WorkTree(str(root))).findings == []

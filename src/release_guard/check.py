@@ -146,6 +146,16 @@ def _release_rules(
                 section.line,
             )
         )
+    elif changelog.first_entry_line(section) is None:
+        # the notes would be empty: refused here, at push, rather than at `notes` in CI
+        findings.append(
+            Finding(
+                "RG302",
+                f"the section [{section.label}] of the release {version} has no entries",
+                changelog.path,
+                section.line,
+            )
+        )
     unreleased = changelog.unreleased
     entry = changelog.first_entry_line(unreleased) if unreleased else None
     if entry is not None:
