@@ -324,6 +324,12 @@ def test_non_string_version_is_rg101(make_project: MakeProject) -> None:
     )
 
 
+def test_static_and_dynamic_version_at_once_is_rg101(make_project: MakeProject) -> None:
+    text = pyproject().replace('version = "0.1.0"', 'version = "0.1.0"\ndynamic = ["version"]')
+    finding = only(check(make_project(files={"pyproject.toml": text})), "RG101")
+    assert "also lists it as dynamic" in finding.message
+
+
 def test_dynamic_version_without_source_is_rg101(make_project: MakeProject) -> None:
     root = make_project(files={"pyproject.toml": dynamic_pyproject("")})
     assert "dynamic" in only(check(root), "RG101").message
@@ -402,6 +408,19 @@ def test_setuptools_attr_is_the_version_of_truth(make_project: MakeProject) -> N
     assert check(make_project(files={"pyproject.toml": text})).findings == []
     root = make_project(files={"pyproject.toml": text, THEO_INIT: '__version__ = "0.2.0"\n'})
     finding = only(check(root), "RG211")  # 0.2.0 is read from the file: it needs a section
+    assert "0.2.0" in finding.message
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["", '[tool.setuptools.packages.find]\nwhere = ["src"]\n'],
+    ids=["automatic discovery", "find where"],
+)
+def test_setuptools_attr_finds_the_src_layout(make_project: MakeProject, layout: str) -> None:
+    setuptools = '[tool.setuptools.dynamic]\nversion = { attr = "theo.__version__" }\n' + layout
+    text = dynamic_pyproject(setuptools, requires="setuptools")
+    root = make_project(files={"pyproject.toml": text, THEO_INIT: '__version__ = "0.2.0"\n'})
+    finding = only(check(root), "RG211")  # read from src/theo/__init__.py, not "missing"
     assert "0.2.0" in finding.message
 
 

@@ -78,6 +78,8 @@ def test_version_in_tag(make_project: MakeProject, tag: str, version: str | None
 BAD_CONFIGS = [
     # (body, the key's line offset below the header or 0 for the header, words in the message)
     ("colour = 1", 1, "unknown key 'colour'"),
+    ('version-files = ["README.md"]', 1, "'README.md' is not a Python file: give it a pattern"),
+    ('version-files = [{ path = "VERSION" }]', 1, "'VERSION' is not a Python file"),
     ('changelogs = "x"', 1, "unknown key 'changelogs'"),
     ("changelog = 3", 1, "changelog must be a non-empty string"),
     ('changelog = ""', 1, "changelog must be a non-empty string"),

@@ -181,6 +181,11 @@ def _table_name(header: str) -> str:
 
 def _version_source(data: dict[str, Any], project: dict[str, Any], source: Source) -> VersionSource:
     dynamic = project.get("dynamic", [])
+    if "version" in project and isinstance(dynamic, list) and "version" in dynamic:
+        # PEP 621 forbids it, and build backends refuse to build it
+        return VersionSource(
+            "missing", detail="[project] sets version and also lists it as dynamic: keep one"
+        )
     if "version" in project or not (isinstance(dynamic, list) and "version" in dynamic):
         kind = "static" if "version" in project else "missing"
         return VersionSource(kind, static_version=project.get("version"))
@@ -257,11 +262,24 @@ def _setuptools_attr(attr: str, data: dict[str, Any], source: Source) -> Version
     module, _, variable = attr.rpartition(".")
     if not module:
         return VersionSource("missing", detail=f"cannot resolve attr {attr!r}")
-    stem = posixpath.join(_setuptools_package_root(data), *module.split("."))
-    for candidate in (f"{stem}/__init__.py", f"{stem}.py"):
-        if source.read_bytes(candidate) is not None:
-            return VersionSource("file", VersionFile(candidate, variable=variable))
-    return VersionSource("file", VersionFile(f"{stem}/__init__.py", variable=variable))
+    stems = [posixpath.join(root, *module.split(".")) for root in _setuptools_roots(data)]
+    for stem in stems:
+        for candidate in (f"{stem}/__init__.py", f"{stem}.py"):
+            if source.read_bytes(candidate) is not None:
+                return VersionSource("file", VersionFile(candidate, variable=variable))
+    return VersionSource("file", VersionFile(f"{stems[0]}/__init__.py", variable=variable))
+
+
+def _setuptools_roots(data: dict[str, Any]) -> list[str]:
+    """Where setuptools looks for packages: package-dir, else find's `where`, else the
+    project top and src/ (its automatic discovery covers both layouts)."""
+    configured = _setuptools_package_root(data)
+    if configured:
+        return [configured]
+    where = _dig(data, "tool", "setuptools", "packages", "find").get("where")
+    if isinstance(where, list) and where and all(isinstance(w, str) for w in where):
+        return [w.strip("/") or "" for w in where]
+    return ["", "src"]
 
 
 def _setuptools_package_root(data: dict[str, Any]) -> str:
@@ -426,6 +444,14 @@ def _read_config(
 
 
 def _version_file(entry: object, fail: Any, path: Any) -> VersionFile:
+    if isinstance(entry, str) or (isinstance(entry, dict) and set(entry) == {"path"}):
+        name = entry if isinstance(entry, str) else entry["path"]
+        if isinstance(name, str) and not name.endswith(".py"):
+            raise fail(
+                f"version-files entry {name!r} is not a Python file: give it a pattern, "
+                '{ path = "...", pattern = "..." }',
+                "version-files",
+            )
     if isinstance(entry, str):
         return VersionFile(path(entry, "version-files"))
     if (
