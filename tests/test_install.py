@@ -79,7 +79,7 @@ def test_install_is_idempotent(project: Path) -> None:
     first = (hooks(project) / HOOK).read_bytes()
     again = run_rg("install", cwd=project)
     assert again.returncode == 0
-    assert "updated" in again.stdout
+    assert "already installed" in again.stdout
     assert (hooks(project) / HOOK).read_bytes() == first
     assert hook_files(project) == {HOOK, PREVIOUS}
     assert (hooks(project) / PREVIOUS).read_bytes() == foreign  # not chained to itself

@@ -85,7 +85,12 @@ def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> 
             findings += verify_sdist(path, shown, expected, notes)
         else:
             findings.append(
-                Finding("RG402", "not a wheel (.whl) or an sdist (.tar.gz, PEP 625)", shown)
+                Finding(
+                    "RG402",
+                    "not a wheel (.whl) or an sdist (.tar.gz, PEP 625)",
+                    shown,
+                    hint="pass wheels and sdists, or a directory that holds them",
+                )
             )
     return findings
 
@@ -113,8 +118,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _summary(dists: Sequence[str], expected: Expected) -> str:
-    wheels = sum(path.endswith(".whl") for path in dists)
-    what = f"{_count(wheels, 'wheel')} and {_count(len(dists) - wheels, 'sdist')}"
+    opened = [path for path in dists if os.path.isfile(path)]
+    wheels = sum(path.endswith(".whl") for path in opened)
+    sdists = sum(path.endswith(".tar.gz") for path in opened)
+    what = f"{_count(wheels, 'wheel')} and {_count(sdists, 'sdist')}"
     project = expected.name or "the project"
     if expected.version is None:
         return f"verified {what} of {project}"

@@ -134,8 +134,11 @@ def install(directory: str, python: str) -> list[str]:
         raise input_error("RG002", f"cannot create {directory}: {error.strerror}") from None
     installed = find_installed(directory)
     if installed is not None:
-        _write_executable(installed, render(python, recorded_previous(installed)))
-        return [f"updated the tag guard at {installed}"]
+        content = render(python, recorded_previous(installed))
+        if _read(installed) == content:
+            return [f"the tag guard is already installed at {installed} (it runs {python})"]
+        _write_executable(installed, content)
+        return [f"updated the tag guard at {installed} (it runs {python})"]
     slot = os.path.join(directory, HOOK)
     messages = []
     if is_pre_commits(slot):

@@ -63,7 +63,7 @@ _RULES = (
         "RG006",
         "git-error",
         "git could not give the files or refs to judge",
-        "check that the repository and the pushed objects are intact",
+        "run it inside a git repository; check that git works and the objects exist",
     ),
     # Versions.
     Rule(
@@ -260,7 +260,7 @@ _RULES = (
         "RG407",
         "stray-top-level",
         "a wheel ships a top-level name not the project's, or an sdist an entry outside name-version/",
-        "exclude it (tests/ and the like) from the wheel; list what belongs in wheel-files",
+        "exclude it from the build (tests/ and the like); an sdist keeps all under name-version/",
     ),
     Rule("RG408", "duplicate-entry", "an archive holds the same path twice", "rebuild the dist"),
     Rule(
