@@ -274,6 +274,11 @@ def test_outside_git_it_still_prepares(tmp_path: Path, make_project: MakeProject
             "RG602 'two' is neither a PEP 440 version",
         ),
         (
+            {"CHANGELOG.md": CHANGELOG_WITH_ENTRIES},
+            "0.2.0+local",
+            "RG602 0.2.0+local is a local version",
+        ),
+        (
             {"CHANGELOG.md": CHANGELOG_WITH_ENTRIES.replace("## [Unreleased]\n", "")},
             "minor",
             "RG601 CHANGELOG.md has no '## [Unreleased]' section",

@@ -230,6 +230,12 @@ def new_version(target: str, current: str | None) -> str:
             f"{target!r} is neither a PEP 440 version nor one of {', '.join(PARTS)}",
             "name the version, e.g. release-guard prepare 1.2.0, or a part: major, minor, patch",
         )
+    if wanted.local is not None:
+        raise Refusal(
+            "RG602",
+            f"{explicit} is a local version (+{wanted.local}): indexes such as PyPI refuse them",
+            f"release the public version, {wanted.public}",
+        )
     if parsed is not None and not wanted > parsed:
         raise Refusal(
             "RG602",
