@@ -271,19 +271,30 @@ def test_release_guard_releases_itself(
 
 
 def make_release_commit(repo: Path) -> str:
-    """Turn HEAD's X.Y.Z.devN into the release X.Y.Z, the way the release checklist does."""
-    pyproject = repo / "pyproject.toml"
-    current = re.search(r'(?m)^version = "([^"]+)"', pyproject.read_text())
-    assert current is not None
-    version = Version(current.group(1)).base_version
-    if version == current.group(1):
-        return version  # HEAD is a release commit already
+    """Make HEAD a release commit, the way the release checklist does: X.Y.Z.devN becomes
+    X.Y.Z; a final version whose [Unreleased] holds entries (work after a release) becomes the
+    next patch; a commit that passes the release rules already is released as it is."""
+    current = _version_of(repo)
+    parsed = Version(current)
+    if parsed.is_prerelease:
+        target = parsed.base_version
+    elif run_rg("check", "--tag", f"v{current}", cwd=repo).returncode == 0:
+        return current
+    else:
+        target = "patch"
     # Dated in UTC, as `check` judges dates (prepare's default is the local day).
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-    result = run_rg("prepare", version, "--date", today, cwd=repo)
+    result = run_rg("prepare", target, "--date", today, cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
+    version = _version_of(repo)
     git(repo, "commit", "-qam", f"release: v{version}")
     return version
+
+
+def _version_of(repo: Path) -> str:
+    current = re.search(r'(?m)^version = "([^"]+)"', (repo / "pyproject.toml").read_text())
+    assert current is not None
+    return current.group(1)
 
 
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
