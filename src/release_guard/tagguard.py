@@ -289,7 +289,7 @@ def _exit_code(findings: list[Finding]) -> int:
 def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
     """What to do next, for a person at a terminal: retag, and how to bypass the guard."""
     where = f" to {remote}" if remote else ""
-    lines = [f"release-guard refused the push{where}: git sent nothing."]
+    lines = [f"release-guard refused the push{where}: nothing was sent."]
     refused = [v for v in verdicts if v.refused]
     if refused:
         lines.append("Fix each commit above, then move its tag and push again:")
