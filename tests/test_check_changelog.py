@@ -192,6 +192,15 @@ def test_unknown_subsection_is_rg209(make_project: MakeProject, title: str) -> N
     assert found[0].line == 11
 
 
+def test_repeated_subsection_in_one_section_is_rg214(make_project: MakeProject) -> None:
+    found = lint(make_project, HEAD + RELEASE_010 + "\n### Fixed\n\n- y\n\n### Added\n\n- x\n")
+    assert [(f.code, f.line) for f in found] == [("RG214", 15)]
+    assert "line 7" in found[0].message
+    # the same subsection in two sections is the normal case
+    older = "\n## [0.0.9] - 2026-01-01\n\n### Added\n\n- old\n"
+    assert lint(make_project, HEAD + "### Added\n\n- next\n\n" + RELEASE_010 + older) == []
+
+
 def test_link_references_when_the_file_uses_them(make_project: MakeProject) -> None:
     refs = "\n[unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
     refs += "[0.1.0]: https://example.invalid/releases/v0.1.0\n"

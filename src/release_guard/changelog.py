@@ -238,12 +238,27 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
                 )
             )
         above_date = (date, section)
-    for line, title in changelog.subsections:
+    first_of: dict[tuple[int, str], int] = {}  # (section heading line, title) -> line
+    headings = [section.line for section in changelog.sections]
+    owner_index = 0
+    for line, title in changelog.subsections:  # both lists are in file order
         if title not in SUBSECTIONS:
             findings.append(
                 Finding(
                     "RG209",
                     f"subsection '### {title}' is not one of {', '.join(SUBSECTIONS)}",
+                    path,
+                    line,
+                )
+            )
+        while owner_index + 1 < len(headings) and headings[owner_index + 1] < line:
+            owner_index += 1
+        earlier = first_of.setdefault((headings[owner_index], title), line)
+        if earlier != line:
+            findings.append(
+                Finding(
+                    "RG214",
+                    f"subsection '### {title}' repeats the one of line {earlier} in its section",
                     path,
                     line,
                 )

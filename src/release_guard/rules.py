@@ -187,6 +187,12 @@ _RULES = (
         "a changelog heading names an invalid version",
         "use a PEP 440 version in the heading",
     ),
+    Rule(
+        "RG214",
+        "duplicate-subsection",
+        "a section holds the same ### subsection twice",
+        "merge the two lists under one heading",
+    ),
     # Release: a tag is being built or pushed.
     Rule(
         "RG301",
