@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -67,15 +66,8 @@ def main() -> int:
                 f"missing: {', '.join(missing)} (pip install -e '.[test,bench]')", file=sys.stderr
             )
             return 2
-        check = subprocess.run(
-            commands["release-guard check"], cwd=work, capture_output=True, text=True
-        )
-        if check.returncode != 0:
-            print(
-                f"release-guard check fails on the copy:\n{check.stdout}{check.stderr}",
-                file=sys.stderr,
-            )
-            return 2
+        # a failing check would time an error path; this run also writes its bytecode
+        wall_ms(commands["release-guard check"], work, check=True)
         for command in commands.values():  # warm-up: bytecode written, files in the page cache
             median_ms(command, work, 1)
         samples: dict[str, list[float]] = {name: [] for name in commands}
@@ -98,15 +90,7 @@ def main() -> int:
         big = Path(scratch) / "big"
         big.mkdir()
         big_changelog_project(big, 10_000)
-        result = subprocess.run(
-            commands["release-guard check"], cwd=big, capture_output=True, text=True
-        )
-        if result.returncode != 0:
-            print(
-                f"check fails on the 10,000-release changelog:\n{result.stdout[:2000]}",
-                file=sys.stderr,
-            )
-            return 2
+        wall_ms(commands["release-guard check"], big, check=True)
         big_ms = median_ms(commands["release-guard check"], big, 7)
         size = os.path.getsize(big / "CHANGELOG.md")
         print(
