@@ -6,7 +6,7 @@ import datetime
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from release_guard import changelog as kac
 from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
@@ -16,9 +16,6 @@ from release_guard.pep440 import parse_versions
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
 from release_guard.versions import VersionReport, check_versions
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_checks(
