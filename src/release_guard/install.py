@@ -16,12 +16,12 @@ import argparse
 import os
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
 
 from release_guard.findings import input_error
 from release_guard.resources import shipped_bytes
+from release_guard.source import git_output
 
 HOOK = "pre-push"
 PRE_COMMIT_LEGACY = "pre-push.legacy"  # the name pre-commit gives the hook it found and chains
@@ -35,23 +35,8 @@ CONFIG_HOOKS_SINCE = (2, 54)  # git reads hook.<name>.command / .event from its 
 
 def hooks_dir(cwd: str = ".") -> str:
     """The directory git runs hooks from, as git resolves it."""
-    return os.path.abspath(os.path.join(cwd, _git(cwd, "rev-parse", "--git-path", "hooks")))
-
-
-def _git(cwd: str, *args: str, check: bool = True) -> str:
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
-        )
-    except OSError as error:
-        raise input_error("RG006", f"cannot run git: {error.strerror}") from None
-    if check and result.returncode != 0:
-        detail = result.stderr.strip().splitlines()
-        raise input_error(
-            "RG006",
-            f"git {args[0]}: {detail[-1] if detail else 'failed'} (run this in a git repository)",
-        )
-    return result.stdout.strip()
+    hooks = git_output(cwd, "rev-parse", "--git-path", "hooks").strip()
+    return os.path.abspath(os.path.join(cwd, hooks))
 
 
 def _read(path: str) -> bytes | None:
@@ -187,13 +172,13 @@ def uninstall(directory: str) -> list[str]:
 
 def git_version(cwd: str = ".") -> tuple[int, ...]:
     """`git version 2.39.5` (or `2.45.1.windows.1`, `2.39.3 (Apple Git-146)`) -> (2, 39, 5)."""
-    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", _git(cwd, "version"))
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", git_output(cwd, "version"))
     return tuple(int(part or 0) for part in match.groups()) if match else (0,)
 
 
 def config_declared_hooks(cwd: str = ".") -> list[str]:
     """Names of the pre-push hooks declared in git's config (git 2.54+: hook.<name>.event)."""
-    listing = _git(cwd, "config", "--get-regexp", r"^hook\..*\.event$", check=False)
+    listing = git_output(cwd, "config", "--get-regexp", r"^hook\..*\.event$", check=False)
     names = []
     for line in listing.splitlines():
         key, _, event = line.partition(" ")

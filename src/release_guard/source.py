@@ -119,6 +119,24 @@ def _not_a_file(path: str, what: str) -> Exception:
     return input_error("RG002", f"{path} is {what}, expected a file", path)
 
 
+def git_output(cwd: str, *args: str, stdin: str | None = None, check: bool = True) -> str:
+    """git's stdout; RG006 when git cannot run or, with `check`, when the command fails."""
+    import subprocess  # lazy: the commit-time path never runs git
+
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, check=False
+        )
+    except OSError as error:
+        raise input_error("RG006", f"cannot run git: {error.strerror}") from None
+    if check and result.returncode != 0:
+        detail = result.stderr.strip().splitlines()
+        raise input_error(
+            "RG006", f"git {args[0]} failed: {detail[-1] if detail else result.returncode}"
+        )
+    return result.stdout
+
+
 class CatFile:
     """One `git cat-file --batch` process answering every object request of a run."""
 

@@ -20,7 +20,7 @@ from release_guard.config import Config, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
-from release_guard.source import CatFile, GitCommit, WorkTree
+from release_guard.source import CatFile, GitCommit, WorkTree, git_output
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -94,7 +94,7 @@ def refs_from_pre_commit(environ: dict[str, str], repo_dir: str) -> list[PushedR
     # pre-commit leaves PRE_COMMIT_TO_REF unset when the remote has none of the history
     local_sha = (
         environ.get("PRE_COMMIT_TO_REF")
-        or _git(repo_dir, ["rev-parse", "--verify", local_ref]).strip()
+        or git_output(repo_dir, "rev-parse", "--verify", local_ref).strip()
     )
     remote_sha = environ.get("PRE_COMMIT_FROM_REF") or "0" * len(local_sha)
     return [PushedRef(local_ref, local_sha, remote_ref, remote_sha)]
@@ -231,9 +231,12 @@ def _with_rg304(verdict: Verdict, branches: tuple[str, ...]) -> Verdict:
 
 def _branch_tips(repo_dir: str) -> list[tuple[str, str]]:
     """(sha, branch name) of every local and remote-tracking branch, from one git process."""
-    output = _git(
+    output = git_output(
         repo_dir,
-        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/", "refs/remotes/"],
+        "for-each-ref",
+        "--format=%(objectname) %(refname)",
+        "refs/heads/",
+        "refs/remotes/",
     )
     tips = []
     for line in output.splitlines():
@@ -256,25 +259,8 @@ def _matches_any(branch: str, patterns: tuple[str, ...]) -> bool:
 def _not_reachable(commits: set[str], tips: set[str], repo_dir: str) -> set[str]:
     """Which of `commits` no tip reaches: one `git rev-list` walks them all at once."""
     request = "".join(f"{sha}\n" for sha in commits) + "".join(f"^{sha}\n" for sha in tips)
-    listed = set(_git(repo_dir, ["rev-list", "--stdin"], request).split())
+    listed = set(git_output(repo_dir, "rev-list", "--stdin", stdin=request).split())
     return commits & listed
-
-
-def _git(repo_dir: str, args: list[str], stdin: str | None = None) -> str:
-    import subprocess
-
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=repo_dir, input=stdin, capture_output=True, text=True, check=False
-        )
-    except OSError as error:
-        raise input_error("RG006", f"cannot run git: {error.strerror}") from None
-    if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()
-        raise input_error(
-            "RG006", f"git {args[0]} failed: {detail[-1] if detail else result.returncode}"
-        )
-    return result.stdout
 
 
 # -- the command -------------------------------------------------------------------------------
