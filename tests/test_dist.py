@@ -701,9 +701,9 @@ def test_damaged_archives_give_findings_never_exceptions(built: Path, tmp_path: 
     run ends in findings of known codes, never an exception."""
     import random
 
-    from release_guard.dist_expected import expected_from_project
-    from release_guard.dist_sdist import verify_sdist
-    from release_guard.dist_wheel import verify_wheel
+    from release_guard.dist.expected import expected_from_project
+    from release_guard.dist.sdist import verify_sdist
+    from release_guard.dist.wheel import verify_wheel
     from release_guard.rules import RULES
     from release_guard.source import WorkTree
 

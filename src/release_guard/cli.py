@@ -11,7 +11,10 @@ COMMANDS = {
     "check": ("release_guard.check", "check versions and changelog; with --tag, release readiness"),
     "rules": ("release_guard.rules", "list the rule codes and how to fix each"),
     "notes": ("release_guard.notes", "print a version's changelog section, for release notes"),
-    "verify-dist": ("release_guard.dist", "verify built wheels and sdists before publishing"),
+    "verify-dist": (
+        "release_guard.dist.command",
+        "verify built wheels and sdists before publishing",
+    ),
     "tag-guard": (
         "release_guard.tagguard",
         "judge the tags of a git push (run by the pre-push hook)",

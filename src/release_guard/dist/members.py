@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from release_guard.dist_report import DistReport
+from release_guard.dist.report import DistReport
 
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 # Substrings of the newline-joined names that call for a closer look: nearly every archive

@@ -1,7 +1,7 @@
 """`release-guard verify-dist`: check built wheels and sdists before they are published.
 
 The command: which dists to verify, what they must be, and the report. Archives are read in
-place (dist_archive); nothing is ever extracted to disk, so a hostile archive can only
+place (dist.archive); nothing is ever extracted to disk, so a hostile archive can only
 produce findings. docs/dist.md describes every check.
 """
 
@@ -21,7 +21,7 @@ from release_guard.source import WorkTree
 if TYPE_CHECKING:
     from packaging.version import Version
 
-    from release_guard.dist_expected import Expected
+    from release_guard.dist.expected import Expected
 
 
 def collect_dists(paths: Sequence[str], root: str) -> tuple[list[str], list[Finding]]:
@@ -76,11 +76,11 @@ def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> 
         shown = shown_path(path)
         # imported here: a usage error or --help does not pay for zipfile, tarfile, packaging
         if path.endswith(".whl"):
-            from release_guard.dist_wheel import verify_wheel
+            from release_guard.dist.wheel import verify_wheel
 
             findings += verify_wheel(path, shown, expected, notes)
         elif path.endswith(".tar.gz"):
-            from release_guard.dist_sdist import verify_sdist
+            from release_guard.dist.sdist import verify_sdist
 
             findings += verify_sdist(path, shown, expected, notes)
         else:
@@ -133,7 +133,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _version_argument(text: str) -> Version:
-    from release_guard.dist_expected import as_version
+    from release_guard.dist.expected import as_version
 
     version = as_version(text)
     if version is None:
@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _verify_dist(argv: Sequence[str] | None) -> int:
     # imported here, with the collector paused (_collector_paused says why)
     from release_guard.arguments import add_output_arguments, add_root_argument, project_root
-    from release_guard.dist_expected import expected_from_project
+    from release_guard.dist.expected import expected_from_project
 
     parser = argparse.ArgumentParser(
         prog="release-guard verify-dist",

@@ -11,13 +11,13 @@ from fnmatch import fnmatchcase
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from release_guard.dist_archive import ZIP_ERRORS, ZipReader, entries_overlap, zip_kinds
-from release_guard.dist_expected import Expected, as_version
-from release_guard.dist_members import check_members
-from release_guard.dist_metadata import check_identity, check_metadata
-from release_guard.dist_record import check_record
-from release_guard.dist_report import DistReport
-from release_guard.dist_required import missing_required
+from release_guard.dist.archive import ZIP_ERRORS, ZipReader, entries_overlap, zip_kinds
+from release_guard.dist.expected import Expected, as_version
+from release_guard.dist.members import check_members
+from release_guard.dist.metadata import check_identity, check_metadata
+from release_guard.dist.record import check_record
+from release_guard.dist.report import DistReport
+from release_guard.dist.required import missing_required
 from release_guard.findings import Finding
 
 WELL_KNOWN_STRAYS = {

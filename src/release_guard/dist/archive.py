@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from release_guard.dist_report import DistReport
+from release_guard.dist.report import DistReport
 
 if TYPE_CHECKING:
     import tarfile  # imported when an sdist is verified: it costs a wheel-only run 6 ms

@@ -7,8 +7,8 @@ import hashlib
 import zipfile
 from binascii import b2a_base64
 
-from release_guard.dist_archive import ZIP_ERRORS, ZipReader
-from release_guard.dist_report import DistReport
+from release_guard.dist.archive import ZIP_ERRORS, ZipReader
+from release_guard.dist.report import DistReport
 
 SIGNATURE_FILES = ("RECORD.jws", "RECORD.p7s")
 # The wheel spec: sha256 or better (never md5 or sha1); shake has no fixed digest length.

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from packaging.utils import InvalidSdistFilename, parse_sdist_filename
 from packaging.version import Version
 
-from release_guard.dist_archive import read_limited, tar_errors, tar_kind
-from release_guard.dist_expected import Expected
-from release_guard.dist_members import check_members
-from release_guard.dist_metadata import check_identity, check_metadata
-from release_guard.dist_report import DistReport
-from release_guard.dist_required import missing_required
+from release_guard.dist.archive import read_limited, tar_errors, tar_kind
+from release_guard.dist.expected import Expected
+from release_guard.dist.members import check_members
+from release_guard.dist.metadata import check_identity, check_metadata
+from release_guard.dist.report import DistReport
+from release_guard.dist.required import missing_required
 from release_guard.findings import Finding
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata, parse_
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from release_guard.dist_expected import Expected, as_version
-from release_guard.dist_report import DistReport
+from release_guard.dist.expected import Expected, as_version
+from release_guard.dist.report import DistReport
 
 
 def check_identity(name: str, version: Version, expected: Expected, report: DistReport) -> None:
