@@ -63,11 +63,14 @@ class Verdict(NamedTuple):
 
 
 def parse_pushed_refs(text: str) -> list[PushedRef]:
+    """git's lines, split exactly as git writes them: "\n" ends a line, one ASCII space parts
+    the fields. str.split() and splitlines() would also cut at U+00A0, U+2028 and friends,
+    which a ref name may hold, and judge another name than the one pushed."""
     refs = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line:
             continue
-        fields = line.split()
+        fields = line.split(" ")
         if len(fields) != 4 or not all(_is_object_id(fields[i]) for i in (1, 3)):
             raise input_error(
                 "RG006",
