@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import MakeProject, git, run_rg
+from conftest import THEO_PYPROJECT, MakeProject, git, run_rg, write
+from release_guard.source import CatFile, GitCommit
 from test_tagguard import ZERO, assert_refused, connect, install_guard, push, remote_tags
 
 
@@ -49,3 +53,76 @@ def test_a_line_git_would_not_write_is_refused(guarded: Path, line: str) -> None
     assert result.returncode == 2, result.stdout + result.stderr
     assert "RG006" in result.stderr
     assert "line 1 of the input is not" in result.stderr
+
+
+# -- git cat-file's answers, read by their grammar -----------------------------------------------
+
+
+def test_paths_with_spaces_and_non_utf8_bytes_are_read_as_git_names_them(
+    guarded: Path, bare_remote: Path
+) -> None:
+    """`src/My Docs/__init__.py` is missing (`<name> missing`, spaces in the name); a directory
+    named in latin-1 is listed and asked for by its bytes: a valid release goes through."""
+    # no packages configured: the guard lists src/ to find the package
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").split("[tool.hatch")[0]
+    write(guarded, {"src/My Docs/readme.txt": "notes\n", "pyproject.toml": pyproject})
+    latin1 = os.fsdecode(b"src/caf\xe9")
+    os.makedirs(os.path.join(guarded, latin1))
+    Path(guarded, latin1, "data.txt").write_text("x\n")
+    git(guarded, "add", "-A")
+    git(guarded, "commit", "-qm", "odd paths")
+    git(guarded, "tag", "v0.1.0")
+    pushed = push(guarded, "main", "v0.1.0")
+    assert pushed.returncode == 0, pushed.stderr
+    assert "Traceback" not in pushed.stderr
+    assert remote_tags(bare_remote) == {"v0.1.0"}
+
+
+def test_cat_file_answers_missing_for_a_name_with_spaces_and_reads_bytes_names(
+    make_project: MakeProject,
+) -> None:
+    repo = make_project(files={"src/My Docs/a b.txt": "spaced\n"})
+    head = git(repo, "rev-parse", "HEAD")
+    with CatFile(str(repo)) as cat_file:
+        assert cat_file.get(f"{head}:src/My Docs/missing one") is None
+        assert cat_file.get(f"{head}:no such file") is None
+        found = cat_file.get(f"{head}:src/My Docs/a b.txt")
+        assert found is not None
+        assert found[1:] == ("blob", b"spaced\n")
+        commit = GitCommit(cat_file, head, label="HEAD")
+        assert commit.read_bytes(os.fsdecode(b"src/caf\xe9/__init__.py")) is None
+
+
+def _max_rss_of_tag_guard(repo: Path, stdin: str) -> tuple[int, str]:
+    """(peak resident KiB, output) of the guard in a Python process of its own: VmHWM belongs
+    to the process image (ru_maxrss would keep pytest's own size across the exec)."""
+    script = (
+        "import re, sys\n"
+        "from release_guard.cli import main\n"
+        "code = main(['tag-guard'])\n"
+        "sys.stdout.flush()\n"
+        "status = open('/proc/self/status').read()\n"
+        "print('max_rss', re.search(r'VmHWM:\\s*(\\d+)', status).group(1), file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, input=stdin, capture_output=True, text=True
+    )
+    rss = int(result.stderr.rsplit("max_rss ", 1)[1].split()[0])
+    return rss, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux's VmHWM")
+def test_a_huge_blob_is_refused_by_its_size_without_holding_it(make_project: MakeProject) -> None:
+    """cat-file gives the size first: a 96 MiB changelog never sits in the guard's memory."""
+    repo = make_project()
+    huge = Path(repo, "CHANGELOG.md")
+    with huge.open("ab") as handle:
+        handle.write(b"- more.\n" * (12 * 1024 * 1024))
+    git(repo, "commit", "-qam", "huge changelog")
+    git(repo, "tag", "v0.1.0")
+    sha = git(repo, "rev-parse", "v0.1.0")
+    rss, output = _max_rss_of_tag_guard(repo, f"refs/tags/v0.1.0 {sha} refs/tags/v0.1.0 {ZERO}\n")
+    assert "RG002" in output
+    assert "too large" in output
+    assert rss < 64 * 1024, f"peak RSS {rss} KiB"

@@ -158,25 +158,41 @@ class CatFile:
         self._stdin: IO[bytes] = self._process.stdin
         self._stdout: IO[bytes] = self._process.stdout
 
-    def get(self, spec: str) -> tuple[str, str, bytes] | None:
-        """(sha, type, content) of an object named like `<rev>:<path>`; None when missing."""
-        if "\n" in spec:
+    def get(self, spec: str, limit: int = MAX_TEXT_BYTES + 1) -> tuple[str, str, bytes] | None:
+        """(sha, type, content) of an object named like `<rev>:<path>`; None when missing.
+
+        The name goes to git as the bytes it stands for (a path listed from a tree may hold
+        bytes that are not UTF-8). Only the first `limit` bytes of a blob, tag or commit are
+        kept, the rest drained unread: cat-file gives the size first, so a 200 MB file costs no
+        memory (trees are kept whole: they are git's own structure, and parsed entire).
+        """
+        name = spec.encode("utf-8", "surrogateescape")
+        if b"\n" in name:
             raise input_error("RG006", f"object name with a newline: {spec!r}")
         self.requests += 1
         try:
-            self._stdin.write(spec.encode() + b"\n")
+            self._stdin.write(name + b"\n")
             self._stdin.flush()
-            header = self._stdout.readline().decode().split()
+            header = _batch_header(self._stdout.readline(), name)
+            if header is None:
+                return None
+            sha, kind, size = header
+            content = self._read_exactly(size if kind == "tree" else min(size, limit))
+            self._drain(size - len(content) + 1)  # the rest, and the newline after every object
         except OSError as error:
             raise input_error("RG006", f"git cat-file failed: {error}") from None
-        if len(header) == 2 and header[1] in ("missing", "ambiguous"):
-            return None
-        if len(header) != 3:
-            raise input_error("RG006", f"unexpected answer from git cat-file for {spec!r}")
-        sha, kind, size = header[0], header[1], int(header[2])
-        content = self._stdout.read(size)
-        self._stdout.read(1)  # the newline after every object
         return sha, kind, content
+
+    def _read_exactly(self, size: int) -> bytes:
+        data = self._stdout.read(size)
+        if len(data) != size:
+            raise input_error("RG006", "git cat-file stopped in the middle of an object")
+        return data
+
+    def _drain(self, size: int) -> None:
+        chunk = 1024 * 1024
+        while size > 0:
+            size -= len(self._read_exactly(min(size, chunk)))
 
     def close(self) -> None:
         self._stdin.close()
@@ -187,6 +203,28 @@ class CatFile:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_OBJECT_TYPES = (b"blob", b"tree", b"commit", b"tag")
+
+
+def _batch_header(line: bytes, name: bytes) -> tuple[str, str, int] | None:
+    """One header of `git cat-file --batch`, by its grammar: `<sha> SP <type> SP <size> LF`,
+    or `<name> SP missing LF` / `<name> SP ambiguous LF` where `<name>` is the request as
+    sent, spaces included. None for a missing object; RG006 for anything else."""
+    if line in (name + b" missing\n", name + b" ambiguous\n"):
+        return None
+    fields = line[:-1].split(b" ") if line.endswith(b"\n") else []
+    if (
+        len(fields) == 3
+        and len(fields[0]) in (40, 64)
+        and all(c in b"0123456789abcdef" for c in fields[0])
+        and fields[1] in _OBJECT_TYPES
+        and fields[2].isdigit()
+    ):
+        return fields[0].decode("ascii"), fields[1].decode("ascii"), int(fields[2])
+    shown = name.decode("utf-8", "replace")
+    raise input_error("RG006", f"unexpected answer from git cat-file for {shown!r}: {line[:200]!r}")
 
 
 class GitCommit:
