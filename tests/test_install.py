@@ -282,7 +282,7 @@ def test_the_shipped_manifest_offers_tag_guard(pre_commit_home: Path) -> None:
     assert result.returncode == 0
     manifest = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert "id: tag-guard" in manifest
-    assert "entry: release-guard tag-guard --pre-commit" in manifest
+    assert "entry: python -I -m release_guard tag-guard --pre-commit" in manifest
 
 
 # -- where git looks for hooks ------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_manifest_is_valid_and_offers_the_hook(pre_commit_env: dict[str, str]) -
     manifest = yaml.safe_load((CHECKOUT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = (entry for entry in manifest if entry["id"] == HOOK_ID)
     assert hook["id"] == HOOK_ID
-    assert hook["entry"] == "release-guard check"
+    assert hook["entry"] == "python -I -m release_guard check"
     assert hook["pass_filenames"] is False
     assert hook["always_run"] is True
     assert hook["stages"] == ["pre-commit", "pre-push", "manual"]

@@ -19,7 +19,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 
-from release_guard.findings import input_error
+from release_guard.findings import Finding, InputError, input_error
 from release_guard.resources import shipped_bytes
 from release_guard.source import git_output
 
@@ -170,6 +170,30 @@ def uninstall(directory: str) -> list[str]:
     return [f"removed the tag guard from {installed}"]
 
 
+def _ensure_isolated_import(python: str) -> None:
+    """The hook starts Python isolated (`-I`: no current directory, no PYTHONPATH, no user
+    site-packages on sys.path); refuse now if release-guard cannot be imported that way, rather
+    than have every tag push refused later."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            [python, "-I", "-c", "import release_guard.cli"], capture_output=True, check=False
+        )
+    except OSError as error:
+        raise input_error("RG006", f"cannot run {python}: {error.strerror}") from None
+    if result.returncode != 0:
+        raise InputError(
+            Finding(
+                "RG006",
+                f"{python} cannot import release-guard when run isolated (-I), as the hook runs "
+                "it: release-guard is found only through PYTHONPATH or the user site-packages",
+                hint="install release-guard into a virtual environment (or pipx) and run "
+                "release-guard install from there",
+            )
+        )
+
+
 def git_version(cwd: str = ".") -> tuple[int, ...]:
     """`git version 2.39.5` (or `2.45.1.windows.1`, `2.39.3 (Apple Git-146)`) -> (2, 39, 5)."""
     match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", git_output(cwd, "version"))
@@ -218,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         python = os.path.abspath(sys.executable) if sys.executable else ""
         if not python:
             raise input_error("RG006", "cannot tell which Python runs release-guard")
+        _ensure_isolated_import(python)
         messages = install(directory, python) + _config_hooks_note(".")
     for message in messages:
         print(f"release-guard: {message}")
