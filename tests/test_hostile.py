@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, git, run_rg, write
+from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg, write
 from release_guard.source import CatFile, GitCommit
 from test_tagguard import ZERO, assert_refused, connect, install_guard, push, remote_tags
 
@@ -126,3 +127,56 @@ def test_a_huge_blob_is_refused_by_its_size_without_holding_it(make_project: Mak
     assert "RG002" in output
     assert "too large" in output
     assert rss < 64 * 1024, f"peak RSS {rss} KiB"
+
+
+# -- printed commands: pasting one runs exactly what it says ------------------------------------
+
+# `$(>pwned)` creates a file when a shell expands it, and git accepts it in ref names.
+PAYLOAD = "$(>pwned)"
+
+
+def _next_steps(output: str) -> list[str]:
+    lines = output.split("Next:\n", 1)[1].splitlines()
+    return [line.strip() for line in lines if line.startswith("  git ")]
+
+
+def test_prepare_prints_commands_that_run_as_they_read(
+    make_project: MakeProject, bare_remote: Path
+) -> None:
+    """A branch and a tag-format holding shell syntax: the printed commit, annotated tag and
+    push, run by a shell, make the release and nothing else."""
+    changelog = THEO_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n- More.\n")
+    pyproject = THEO_PYPROJECT.format(version="0.1.0")
+    pyproject += f'\n[tool.release-guard]\ntag-format = "v{{version}}{PAYLOAD}"\n'
+    repo = make_project(files={"CHANGELOG.md": changelog, "pyproject.toml": pyproject})
+    branch = f"rel{PAYLOAD}"
+    git(repo, "checkout", "-qb", branch)
+    git(repo, "remote", "add", "origin", str(bare_remote))
+    result = run_rg("prepare", "minor", "--date", "2026-03-01", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    tag = f"v0.2.0{PAYLOAD}"
+    steps = _next_steps(result.stdout)
+    assert [shlex.split(step)[1] for step in steps] == ["commit", "tag", "push"]
+    assert shlex.split(steps[1]) == ["git", "tag", "-a", tag, "-m", "release 0.2.0"]
+    assert shlex.split(steps[2]) == ["git", "push", "origin", branch, tag]
+    for step in steps:
+        ran = subprocess.run(["sh", "-c", step], cwd=repo, capture_output=True, text=True)
+        assert ran.returncode == 0, step + ran.stderr
+    assert not (repo / "pwned").exists()
+    assert git(repo, "cat-file", "-t", tag) == "tag"  # annotated: --follow-tags would carry it
+    assert remote_tags(bare_remote) == {tag}
+    assert git(repo, "status", "--porcelain") == ""  # the commit took every release file
+
+
+def test_the_guards_retag_hint_quotes_the_tag(guarded: Path) -> None:
+    tag = f"v0.2.0{PAYLOAD}"
+    git(guarded, "tag", tag)
+    refused = push(guarded, tag)
+    assert_refused(refused)
+    (hint,) = [line.strip() for line in refused.stderr.splitlines() if line.startswith("  git tag")]
+    delete, _, retag = hint.partition(" && ")
+    assert shlex.split(delete) == ["git", "tag", "-d", tag]
+    assert shlex.split(retag, comments=True) == ["git", "tag", tag, "COMMIT"]
+    subprocess.run(["sh", "-c", hint], cwd=guarded, capture_output=True, check=False)
+    assert not (guarded / "pwned").exists()
+    assert git(guarded, "tag", "--list", tag) == ""  # the delete ran on the real name

@@ -52,10 +52,10 @@ def test_minor_release_of_theo(make_project: MakeProject) -> None:
     untouched = set(before) - {"pyproject.toml", "src/theo/__init__.py", "CHANGELOG.md"}
     assert {name: after[name] for name in untouched} == {name: before[name] for name in untouched}
     assert (
-        'git commit -m "release: v0.2.0" -- pyproject.toml src/theo/__init__.py CHANGELOG.md'
+        "git commit -m 'release: v0.2.0' -- pyproject.toml src/theo/__init__.py CHANGELOG.md"
         in (result.stdout)
     )
-    assert "git tag v0.2.0" in result.stdout
+    assert "git tag -a v0.2.0 -m 'release 0.2.0'" in result.stdout
     assert "git push origin main v0.2.0" in result.stdout
     # what the tag guard and CI will ask of the tag holds
     released = run_rg("check", "--tag", "v0.2.0", cwd=root)
@@ -204,7 +204,7 @@ def test_version_from_git_tags_dates_only_the_changelog(make_project: MakeProjec
     after = snapshot(root)
     assert [name for name in after if after[name] != before[name]] == ["CHANGELOG.md"]
     assert "## [0.1.1] - 2026-03-01" in after["CHANGELOG.md"].decode()
-    assert "git tag v0.1.1" in result.stdout
+    assert "git tag -a v0.1.1 -m 'release 0.1.1'" in result.stdout
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(make_project: MakeProject) -> None:
@@ -226,7 +226,7 @@ def test_json_output_carries_the_next_steps(make_project: MakeProject) -> None:
     document = json.loads(result.stdout)
     assert document["command"] == "prepare"
     assert document["findings"] == []
-    assert "  git tag v0.2.0" in document["notes"]
+    assert "  git tag -a v0.2.0 -m 'release 0.2.0'" in document["notes"]
 
 
 def test_quiet_prints_nothing_when_all_is_well(make_project: MakeProject) -> None:

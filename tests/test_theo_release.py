@@ -136,7 +136,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
         for line in prepare.stdout.splitlines():
             if line.startswith("  git commit "):
                 assert line.strip() == (
-                    'git commit -m "release: v0.2.0" -- pyproject.toml src/theo/__init__.py '
+                    "git commit -m 'release: v0.2.0' -- pyproject.toml src/theo/__init__.py "
                     "CHANGELOG.md"
                 )
         git(

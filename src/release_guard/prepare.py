@@ -441,20 +441,20 @@ def _ensure_new_tag(root: str, tag: str) -> None:
 
 
 def _next_steps(root: str, plan: Plan, in_git: bool) -> list[str]:
-    paths = " ".join(_shell_quote(change.path) for change in plan.changes)
+    """The commit, the annotated tag and the push, every name shell-quoted: a branch or a
+    tag-format may hold `$(...)`, and these lines are made to be pasted. The push names the
+    tag itself, so it goes whether or not `push.followTags` is set."""
+    from shlex import quote
+
+    paths = " ".join(quote(change.path) for change in plan.changes)
     branch_result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD") if in_git else None
     branch = branch_result.stdout.strip() if branch_result and branch_result.returncode == 0 else ""
-    push = f"git push origin {branch} {plan.tag}" if branch else f"git push origin {plan.tag}"
+    tag = quote(plan.tag)
+    push = f"git push origin {quote(branch)} {tag}" if branch else f"git push origin {tag}"
     return [
         "",
         f"Prepared {plan.version}. Next:",
-        f'  git commit -m "release: {plan.tag}" -- {paths}',
-        f"  git tag {plan.tag}",
+        f"  git commit -m {quote(f'release: {plan.tag}')} -- {paths}",
+        f"  git tag -a {tag} -m {quote(f'release {plan.version}')}",
         f"  {push}",
     ]
-
-
-def _shell_quote(path: str) -> str:
-    import shlex
-
-    return shlex.quote(path)

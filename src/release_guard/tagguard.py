@@ -283,11 +283,19 @@ def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
     if refused:
         lines.append("Fix each commit above, then move its tag and push again:")
         for verdict in refused:
-            flag = "-a " if verdict.annotated else ""
-            now = f"  (now on {verdict.commit[:12]})" if verdict.commit else ""
-            lines.append(f"  git tag -d {verdict.tag} && git tag {flag}{verdict.tag} COMMIT{now}")
+            lines.append(f"  {_retag_command(verdict)}")
     lines.append("'git push --no-verify' skips the guard (and every other pre-push hook).")
     return "\n".join(lines)
+
+
+def _retag_command(verdict: Verdict) -> str:
+    """Shell-quoted: a tag name may hold `$(...)`, and this line is made to be pasted."""
+    from shlex import quote
+
+    tag = quote(verdict.tag)
+    flag = "-a " if verdict.annotated else ""
+    now = f"  # now on {verdict.commit[:12]}" if verdict.commit else ""
+    return f"git tag -d {tag} && git tag {flag}{tag} COMMIT{now}"
 
 
 def _summary_note(verdicts: list[Verdict]) -> list[str]:
