@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,62 @@ def test_the_guards_retag_hint_quotes_the_tag(guarded: Path) -> None:
     subprocess.run(["sh", "-c", hint], cwd=guarded, capture_output=True, check=False)
     assert not (guarded / "pwned").exists()
     assert git(guarded, "tag", "--list", tag) == ""  # the delete ran on the real name
+
+
+# -- notes --output writes regular files only -----------------------------------------------------
+
+
+def _notes_to(repo: Path, output: str) -> subprocess.CompletedProcess[str]:
+    return run_rg("notes", "0.1.0", "--output", output, cwd=repo)
+
+
+def test_notes_output_refuses_a_symlink_and_leaves_it_and_its_target(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    repo = make_project()
+    target = tmp_path / "elsewhere.md"
+    target.write_text("keep me\n")
+    (repo / "notes.md").symlink_to(target)
+    result = _notes_to(repo, "notes.md")
+    assert result.returncode == 2, result.stderr
+    assert "notes.md: RG607" in result.stderr
+    assert "symbolic link" in result.stderr
+    assert (repo / "notes.md").is_symlink()
+    assert target.read_text() == "keep me\n"
+
+
+def test_notes_output_refuses_a_fifo_without_hanging(make_project: MakeProject) -> None:
+    repo = make_project()
+    os.mkfifo(repo / "notes.fifo")
+    result = _notes_to(repo, "notes.fifo")
+    assert result.returncode == 2, result.stderr
+    assert "RG607" in result.stderr
+    assert "FIFO" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(repo / "notes.fifo").st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root makes a device node")
+def test_notes_output_refuses_a_device(make_project: MakeProject) -> None:
+    """A node like /dev/null, made here: as root, the old write replaced it by a file."""
+    repo = make_project()
+    device = repo / "null"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    result = _notes_to(repo, "null")
+    assert result.returncode == 2, result.stderr
+    assert "RG607" in result.stderr
+    assert "device" in result.stderr
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+
+
+def test_notes_output_errors_carry_codes(make_project: MakeProject) -> None:
+    repo = make_project()
+    (repo / "taken").mkdir()
+    for output, code in (
+        ("no/such/dir/notes.md", "RG607"),
+        ("taken", "RG607"),
+        ("CHANGELOG.md", "RG607"),
+    ):
+        result = _notes_to(repo, output)
+        assert result.returncode == 2, result.stderr
+        assert f"{output}: {code} " in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr

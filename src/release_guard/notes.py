@@ -108,8 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_output_arguments(parser)
     args = parser.parse_args(argv)
     root = project_root(parser, args.root)
-    if args.output is not None and not os.path.isdir(os.path.dirname(args.output) or "."):
-        parser.error(f"--output {args.output}: its directory does not exist")
     fmt = args.format or default_format()
 
     def fail(outcome: Outcome, exit_code: int) -> int:
@@ -119,11 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = WorkTree(root)
     try:
         project = load_project(source)
+        if args.output is not None:
+            _ensure_writable_output(args.output, root, project.own_files())
         notes = release_notes(source, args.version, project)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)
-    if args.output is not None and _names_one_of(args.output, root, project.own_files()):
-        parser.error(f"--output {args.output}: that is a file of the project, not for notes")
     if notes.text is None:
         return fail(Outcome(notes.findings, []), 1)
     if args.output is None:
@@ -132,10 +130,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         write_atomic(args.output, (notes.text + "\n").encode("utf-8"))
     except OSError as error:
-        parser.exit(
-            2, f"release-guard notes: error: cannot write {args.output}: {error.strerror}\n"
+        finding = Finding(
+            "RG606",
+            f"cannot write {args.output}: {error.strerror or error}",
+            args.output,
+            hint="fix the cause (permissions, space) and run it again; nothing was written",
         )
+        return fail(Outcome([finding], []), 2)
     return 0
+
+
+def _ensure_writable_output(output: str, root: str, own_files: Sequence[str]) -> None:
+    """--output replaces a regular file or creates one, and nothing else: never a device or a
+    FIFO (the rename would swap the node for a file), never through or over a symbolic link,
+    never a file of the project."""
+    import stat
+
+    def refuse(reason: str) -> InputError:
+        hint = "name a new or regular file for the notes, e.g. --output release-notes.md"
+        return InputError(Finding("RG607", f"--output {output}: {reason}", output, hint=hint))
+
+    if not os.path.isdir(os.path.dirname(output) or "."):
+        raise refuse("its directory does not exist")
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise refuse(f"cannot be examined: {error.strerror}") from None
+    kinds = (
+        (stat.S_ISLNK, "a symbolic link: notes never follow or replace one"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    for is_kind, what in kinds:
+        if is_kind(mode):
+            raise refuse(f"is {what}, not a regular file")
+    if _names_one_of(output, root, own_files):
+        raise refuse("that is a file of the project, not for notes")
 
 
 def _names_one_of(output: str, root: str, paths: Sequence[str]) -> bool:

@@ -343,6 +343,13 @@ _RULES = (
         "a write failed or a file changed meanwhile; written files were restored",
         "fix the cause and run the command again",
     ),
+    Rule(
+        "RG607",
+        "bad-output",
+        "an output path names no place to write: a symlink, FIFO, device, directory, a file of "
+        "the project, or a missing directory",
+        "name a new or regular file for the output",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
