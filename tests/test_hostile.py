@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg, write
-from release_guard.source import CatFile, GitCommit
+from release_guard.source import CatFile, GitCommit, git_failure
 from test_tagguard import ZERO, assert_refused, connect, install_guard, push, remote_tags
 
 
@@ -240,3 +240,61 @@ def test_notes_output_errors_carry_codes(make_project: MakeProject) -> None:
         assert result.returncode == 2, result.stderr
         assert f"{output}: {code} " in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+# -- messages that say what happened ---------------------------------------------------------------
+
+
+def test_a_hook_that_cannot_be_written_says_so_with_a_hint_that_fits(
+    make_project: MakeProject,
+) -> None:
+    repo = make_project()
+    git(repo, "config", "core.hooksPath", "/proc/self")  # exists, and nobody writes there
+    result = run_rg("install", cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "RG606 cannot write /proc/self/pre-push" in result.stderr
+    assert "UTF-8" not in result.stderr  # the hint of unreadable input files
+    assert "help: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("returncode", "stderr", "expected"),
+    [
+        (128, "warning: x\nfatal: not a git repository\n", "fatal: not a git repository"),
+        (1, "", "exit status 1"),
+        (-25, "", "killed by SIGXFSZ"),
+    ],
+)
+def test_a_git_failure_is_described_even_when_git_says_nothing(
+    returncode: int, stderr: str, expected: str
+) -> None:
+    assert git_failure(returncode, stderr) == expected
+
+
+LATIN1_INIT = b'# -*- coding: latin-1 -*-\n"""Th\xe9o."""\n\n__version__ = "0.1.0"\n'
+
+
+def test_a_latin1_version_file_with_its_coding_declaration_is_read_and_kept(
+    make_project: MakeProject,
+) -> None:
+    changelog = THEO_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n- More.\n")
+    repo = make_project(files={"src/theo/__init__.py": LATIN1_INIT, "CHANGELOG.md": changelog})
+    checked = run_rg("check", cwd=repo)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    prepared = run_rg("prepare", "minor", cwd=repo)
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    after = (repo / "src/theo/__init__.py").read_bytes()
+    assert after == LATIN1_INIT.replace(b"0.1.0", b"0.2.0")
+
+
+def test_a_version_file_that_breaks_its_own_coding_declaration(make_project: MakeProject) -> None:
+    wrong = b'# coding: ascii\n"""Th\xc3\xa9o."""\n__version__ = "0.1.0"\n'
+    unknown = b'# coding: klingon\n__version__ = "0.1.0"\n'
+    for content, message in (
+        (wrong, "src/theo/__init__.py is not ascii, as its coding declaration says (byte 0xc3"),
+        (unknown, "src/theo/__init__.py declares an unknown encoding 'klingon'"),
+    ):
+        repo = make_project(files={"src/theo/__init__.py": content})
+        result = run_rg("check", cwd=repo)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert f"RG002 {message}" in result.stdout + result.stderr

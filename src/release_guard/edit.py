@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from release_guard.findings import Finding, InputError
-from release_guard.source import Source, WorkTree, read_text
+from release_guard.source import Source, WorkTree, declared_encoding, read_text
 
 BOM = b"\xef\xbb\xbf"
 
@@ -38,9 +38,10 @@ class TextFile(NamedTuple):
     text: str  # decoded; the BOM dropped, line ends kept
     bom: bool
     newline: str  # the file's line end, for any line added to it
+    encoding: str = "utf-8"  # a Python file's declared encoding (PEP 263) is kept
 
     def encode(self, text: str) -> bytes:
-        return (BOM if self.bom else b"") + text.encode("utf-8")
+        return (BOM if self.bom else b"") + text.encode(self.encoding)
 
 
 def read_text_file(source: Source, path: str) -> TextFile | None:
@@ -49,7 +50,10 @@ def read_text_file(source: Source, path: str) -> TextFile | None:
     if text is None:
         return None
     raw = source.read_bytes(path) or b""
-    return TextFile(path, text, raw.startswith(BOM), "\r\n" if "\r\n" in text else "\n")
+    bom = raw.startswith(BOM)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    encoding = declared_encoding(path, raw[3:] if bom else raw) or "utf-8"
+    return TextFile(path, text, bom, newline, encoding)
 
 
 class Change(NamedTuple):

@@ -93,6 +93,12 @@ def render(python: str, previous: str | None) -> bytes:
     return template
 
 
+def _write_failed(message: str) -> InputError:
+    """RG606: the hooks directory refused a write; what was there is as it was."""
+    hint = "check that the hooks directory (git rev-parse --git-path hooks) is writable"
+    return InputError(Finding("RG606", message, hint=hint))
+
+
 def _write_executable(path: str, content: bytes) -> None:
     """Written atomically: a hook is never seen half-written."""
     from release_guard.edit import write_atomic
@@ -100,7 +106,7 @@ def _write_executable(path: str, content: bytes) -> None:
     try:
         write_atomic(path, content, mode=0o755)
     except OSError as error:
-        raise input_error("RG002", f"cannot write {path}: {error.strerror}") from None
+        raise _write_failed(f"cannot write {path}: {error.strerror}") from None
 
 
 def _move(source: str, target: str) -> None:
@@ -108,7 +114,7 @@ def _move(source: str, target: str) -> None:
     try:
         os.replace(source, target)
     except OSError as error:
-        raise input_error("RG002", f"cannot move {source} to {target}: {error.strerror}") from None
+        raise _write_failed(f"cannot move {source} to {target}: {error.strerror}") from None
 
 
 def install(directory: str, python: str) -> list[str]:
@@ -116,7 +122,7 @@ def install(directory: str, python: str) -> list[str]:
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as error:
-        raise input_error("RG002", f"cannot create {directory}: {error.strerror}") from None
+        raise _write_failed(f"cannot create {directory}: {error.strerror}") from None
     installed = find_installed(directory)
     if installed is not None:
         content = render(python, recorded_previous(installed))
@@ -166,7 +172,7 @@ def uninstall(directory: str) -> list[str]:
     try:
         os.remove(installed)
     except OSError as error:
-        raise input_error("RG002", f"cannot remove {installed}: {error.strerror}") from None
+        raise _write_failed(f"cannot remove {installed}: {error.strerror}") from None
     return [f"removed the tag guard from {installed}"]
 
 

@@ -32,7 +32,7 @@ from release_guard.edit import (
     unified_diff,
 )
 from release_guard.report import Outcome, default_format, run_command
-from release_guard.source import WorkTree
+from release_guard.source import WorkTree, git_failure
 from release_guard.versions import read_version_file
 
 if TYPE_CHECKING:
@@ -415,9 +415,10 @@ def _ensure_committed(root: str, paths: list[str]) -> None:
     them in, and `git checkout` could no longer undo prepare cleanly."""
     result = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     if result is None or result.returncode != 0:
+        why = git_failure(result.returncode, result.stderr) if result else "git not found"
         raise Refusal(
             "RG006",
-            f"git status failed: {(result.stderr if result else 'git not found').strip()}",
+            f"git status failed: {why}",
             "check the repository, or run prepare outside git",
         )
     dirty = [line[3:] for line in result.stdout.splitlines() if line.strip()]

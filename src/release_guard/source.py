@@ -46,21 +46,44 @@ def read_text(source: Source, path: str, allow_empty: bool = False) -> str | Non
         # sources stop reading one byte past the limit: the true size is unknown here
         limit = f"{MAX_TEXT_BYTES // (1024 * 1024)} MiB"
         raise input_error("RG002", f"{where} is too large (more than {limit})", path)
+    declared = declared_encoding(path, body)
     try:
-        text = body.decode("utf-8")
+        text = body.decode(declared or "utf-8")
+    except LookupError:
+        raise input_error(
+            "RG002", f"{where} declares an unknown encoding {declared!r}", path
+        ) from None
     except UnicodeDecodeError as error:
         if _looks_binary(data):
             raise input_error("RG002", f"{where} is a binary file, expected text", path) from None
         line = body.count(b"\n", 0, error.start) + 1
+        expected = f"{declared}, as its coding declaration says" if declared else "UTF-8"
         raise input_error(
             "RG002",
-            f"{where} is not UTF-8 (byte 0x{body[error.start]:02x} on line {line})",
+            f"{where} is not {expected} (byte 0x{body[error.start]:02x} on line {line})",
             path,
             line,
         ) from None
     if "\x00" in text and _looks_binary(data):
         raise input_error("RG002", f"{where} is a binary file, expected text", path)
     return text
+
+
+def declared_encoding(path: str, data: bytes) -> str | None:
+    """The encoding a Python file declares in its first two lines (PEP 263), as Python itself
+    reads it: `# -*- coding: latin-1 -*-`. None for other files, or no declaration."""
+    head = data[:1024]
+    if not path.endswith(".py") or b"coding" not in head:
+        return None  # the common case, without compiling a regular expression
+    import re
+
+    for number, line in enumerate(head.split(b"\n")[:2]):
+        found = re.match(rb"[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", line)
+        if found:
+            return found.group(1).decode("ascii")
+        if number == 0 and not re.match(rb"[ \t\f]*(?:#|\r?$)", line):
+            break  # the second line counts only after a comment or blank first line
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -130,11 +153,26 @@ def git_output(cwd: str, *args: str, stdin: str | None = None, check: bool = Tru
     except OSError as error:
         raise input_error("RG006", f"cannot run git: {error.strerror}") from None
     if check and result.returncode != 0:
-        detail = result.stderr.strip().splitlines()
         raise input_error(
-            "RG006", f"git {args[0]} failed: {detail[-1] if detail else result.returncode}"
+            "RG006", f"git {args[0]} failed: {git_failure(result.returncode, result.stderr)}"
         )
     return result.stdout
+
+
+def git_failure(returncode: int, stderr: str) -> str:
+    """Why git failed, in a few words, even when it said nothing (killed by a signal, such as
+    SIGXFSZ under `ulimit -f`)."""
+    said = stderr.strip().splitlines()
+    if said:
+        return said[-1]
+    if returncode < 0:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
 
 
 class CatFile:
