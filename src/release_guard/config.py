@@ -168,7 +168,9 @@ def _line_of(text: str, pattern: str, table: str | None = None) -> int | None:
     return None
 
 
-_TABLE_HEADER = re.compile(r"""^\s*\[\[?\s*((?:[^\]"'#]|"[^"]*"|'[^']*')+?)\s*\]""")
+# Each character of the name has one way to match (plain, or inside one quoted key): linear
+# time, even on a line `[` + 100,000 spaces in a multi-line string. _table_name strips spaces.
+_TABLE_HEADER = re.compile(r"""^\s*\[\[?([^\]"'#]*(?:(?:"[^"]*"|'[^']*')[^\]"'#]*)*)\]""")
 
 
 def _table_name(header: str) -> str:
