@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import stat
@@ -298,3 +299,22 @@ def test_a_version_file_that_breaks_its_own_coding_declaration(make_project: Mak
         result = run_rg("check", cwd=repo)
         assert result.returncode == 2, result.stdout + result.stderr
         assert f"RG002 {message}" in result.stdout + result.stderr
+
+
+# -- inputs that once took super-linear time: the answers stay right ------------------------------
+
+
+def test_prepares_findings_point_at_the_lines_as_they_are_now(make_project: MakeProject) -> None:
+    """One line mapping per planned file (not one diff per finding), still exact: the heading
+    prepare inserts above them does not shift the lines the findings name."""
+    undated = "".join(f"## [0.0.{k}]\n\n- Change {k}.\n\n" for k in range(9, 0, -1))
+    changelog = THEO_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n- More.\n\n")
+    changelog += "\n" + undated
+    repo = make_project(files={"CHANGELOG.md": changelog})
+    result = run_rg("prepare", "minor", "--format", "json", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = (repo / "CHANGELOG.md").read_text().split("\n")
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "RG204"]
+    assert len(found) == 9
+    for finding in found:
+        assert lines[finding["line"] - 1].startswith("## [0.0."), finding

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from release_guard.findings import Finding, InputError
@@ -255,18 +255,67 @@ def inside_git(root: str) -> bool:
     return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
 
 
-def line_before(change: Change, line: int) -> int:
-    """The line of the file as it is now that shows up as `line` once the change is written,
-    so that findings on a planned file point at the lines the user sees."""
-    import difflib
+MAX_LINE_EDITS = 64  # prepare changes a handful of lines per file
 
+
+def line_mapper(change: Change) -> Callable[[int], int]:
+    """line -> the line of the file as it is now that shows up as `line` once the change is
+    written, so that findings on a planned file point at the lines the user sees.
+
+    One shortest edit script per change (Myers, O((N+M)·D) for D differing lines: linear for
+    the few lines prepare edits, where difflib.SequenceMatcher is quadratic on the repeated
+    lines of a changelog). A line the change added maps to where it goes in; past
+    MAX_LINE_EDITS differing lines, lines are reported as they are in the planned file.
+    """
     if change.before is None:
-        return line
+        return lambda line: line
     before = change.before.split(b"\n")
     after = change.after.split(b"\n")
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, before_start, _, after_start, after_end in matcher.get_opcodes():
-        if after_start < line <= after_end:
-            offset = line - 1 - after_start if tag == "equal" else 0
-            return before_start + offset + 1
-    return line
+    matches = _matching_lines(before, after)
+    if matches is None:
+        return lambda line: line
+    mapping = []
+    last_before = -1
+    for index in range(len(after)):
+        if index in matches:
+            last_before = matches[index]
+            mapping.append(last_before + 1)
+        else:
+            mapping.append(last_before + 2)
+    return lambda line: mapping[line - 1] if 0 < line <= len(mapping) else line
+
+
+def _matching_lines(before: list[bytes], after: list[bytes]) -> dict[int, int] | None:
+    """after index -> before index of the lines a shortest edit script keeps; None when more
+    than MAX_LINE_EDITS lines differ."""
+    n, m = len(before), len(after)
+    furthest = {1: 0}  # diagonal k = x - y -> furthest x reached on it
+    trace = []
+    for edits in range(MAX_LINE_EDITS + 1):
+        trace.append(dict(furthest))
+        for k in range(-edits, edits + 1, 2):
+            down = k == -edits or (k != edits and furthest[k - 1] < furthest[k + 1])
+            x = furthest[k + 1] if down else furthest[k - 1] + 1
+            y = x - k
+            while x < n and y < m and before[x] == after[y]:
+                x, y = x + 1, y + 1
+            furthest[k] = x
+            if x >= n and y >= m:
+                return _backtrack(trace, n, m)
+    return None
+
+
+def _backtrack(trace: list[dict[int, int]], x: int, y: int) -> dict[int, int]:
+    matches = {}
+    for edits in range(len(trace) - 1, -1, -1):
+        furthest = trace[edits]
+        k = x - y
+        down = k == -edits or (k != edits and furthest[k - 1] < furthest[k + 1])
+        previous_k = k + 1 if down else k - 1
+        previous_x = furthest[previous_k]
+        previous_y = previous_x - previous_k
+        while x > previous_x and y > previous_y:
+            x, y = x - 1, y - 1
+            matches[y] = x
+        x, y = previous_x, previous_y
+    return matches

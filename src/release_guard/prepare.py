@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
@@ -24,7 +24,7 @@ from release_guard.edit import (
     TextFile,
     apply,
     inside_git,
-    line_before,
+    line_mapper,
     line_offset,
     read_text_file,
     replace_span,
@@ -104,13 +104,16 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
     outcome = run_checks(Overlay(source, plan.changes), tag=plan.tag)
     if outcome.findings:
         planned = {change.path: change for change in plan.changes}
+        mappers: dict[str, Callable[[int], int]] = {}  # one diff per file, not per finding
+        located = []
+        for finding in outcome.findings:
+            if finding.path in planned and finding.line is not None:
+                if finding.path not in mappers:
+                    mappers[finding.path] = line_mapper(planned[finding.path])
+                finding = finding._replace(line=mappers[finding.path](finding.line))
+            located.append(finding)
         return Outcome(
-            [
-                finding._replace(line=line_before(planned[finding.path], finding.line))
-                if finding.path in planned and finding.line is not None
-                else finding
-                for finding in outcome.findings
-            ],
+            located,
             [*outcome.notes, f"nothing written: {plan.tag} would not pass the release checks"],
         )
     if dry_run:
