@@ -335,7 +335,6 @@ def _set_file_version(
 # -- changelog ---------------------------------------------------------------------------------
 
 _LINK_LINE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(?P<url>\S+)")
-_COMPARE = re.compile(r"/compare/(?P<base>[^/]+?)\.\.\.?(?P<head>[^/.][^/]*)$")
 _BRANCH_VIEW = re.compile(r"^(?P<repository>.+?)/(?:commits|tree)/[^/]+/?$")
 
 
@@ -391,10 +390,11 @@ def _link_edits(file: TextFile, line: int, version: str, tag: str) -> list[tuple
     match = _LINK_LINE.match(file.text, start)
     assert match is not None  # the parser found a link reference on this line
     url = match.group("url")
-    compare = _COMPARE.search(url)
+    compare = _compare_spans(url)
     if compare is not None:
-        unreleased_url = url[: compare.start("base")] + tag + url[compare.end("base") :]
-        release_url = url[: compare.start("head")] + tag + url[compare.end("head") :]
+        (base_start, base_end), (head_start, head_end) = compare
+        unreleased_url = url[:base_start] + tag + url[base_end:]
+        release_url = url[:head_start] + tag + url[head_end:]
     else:
         branch = _BRANCH_VIEW.match(url)
         if branch is None:
@@ -408,6 +408,29 @@ def _link_edits(file: TextFile, line: int, version: str, tag: str) -> list[tuple
         (match.start("url"), match.end("url"), unreleased_url),
         (after_line, after_line, f"{missing_newline}[{version}]: {release_url}{file.newline}"),
     ]
+
+
+def _compare_spans(url: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (start, end) of BASE and of HEAD in a URL ending `/compare/BASE...HEAD` (or `..`):
+    the shortest BASE, a HEAD not starting with a dot, neither holding a slash. Found by a
+    scan of the last segment, linear where a regex backtracked over every `..` in it."""
+    marker = url.rfind("/compare/")
+    if marker < 0:
+        return None
+    base_start = marker + len("/compare/")
+    if "/" in url[base_start:]:
+        return None
+    dots = url.find("..", base_start + 1)
+    while dots >= 0:
+        for width in (3, 2):  # `...` first, as GitHub writes it
+            head_start = dots + width
+            if url.startswith("." * width, dots) and url[head_start : head_start + 1] not in (
+                "",
+                ".",
+            ):
+                return (base_start, dots), (head_start, len(url))
+        dots = url.find("..", dots + 1)
+    return None
 
 
 # -- git -----------------------------------------------------------------------------------------
