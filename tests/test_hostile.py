@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg, write
+from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg, theo_files, write
 from release_guard.source import CatFile, GitCommit, git_failure
 from test_tagguard import ZERO, assert_refused, connect, install_guard, push, remote_tags
 
@@ -318,3 +318,24 @@ def test_prepares_findings_point_at_the_lines_as_they_are_now(make_project: Make
     assert len(found) == 9
     for finding in found:
         assert lines[finding["line"] - 1].startswith("## [0.0."), finding
+
+
+def test_prepare_sees_uncommitted_files_of_a_project_in_a_subdirectory(tmp_path: Path) -> None:
+    """One `git status` for the whole project, its paths taken relative to the project, among
+    files named in bytes that are not UTF-8."""
+    repo = tmp_path / "mono"
+    project_dir = repo / "packages" / "theo one"
+    changelog = THEO_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n- More.\n")
+    write(project_dir, {**theo_files(), "CHANGELOG.md": changelog})
+    (project_dir / os.fsdecode(b"caf\xe9.txt")).write_text("untracked\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "initial")
+    init = project_dir / "src/theo/__init__.py"
+    init.write_text(init.read_text() + "# edited\n")
+    refused = run_rg("prepare", "minor", cwd=project_dir)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "RG604 uncommitted changes in src/theo/__init__.py" in refused.stdout + refused.stderr
+    git(repo, "commit", "-qam", "edit")
+    prepared = run_rg("prepare", "minor", cwd=project_dir)
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr

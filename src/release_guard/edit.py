@@ -243,7 +243,9 @@ def run_git(root: str, *args: str) -> subprocess.CompletedProcess[str] | None:
             ["git", "--literal-pathspecs", *args],
             cwd=root,
             capture_output=True,
-            text=True,
+            # a path git prints in bytes that are not UTF-8 must not stop the command
+            encoding="utf-8",
+            errors="surrogateescape",
             check=False,
         )
     except OSError:

@@ -147,14 +147,17 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
         changes[PYPROJECT] = _set_pyproject_version(source, version)
         summary.append(f"{PYPROJECT}: version {current} -> {version}")
     truth = project.version_source.file
+    # Read through the changes so far (two entries may name the same file): one overlay,
+    # kept up to date, so N version files cost N reads, not N overlays of N changes.
+    so_far = Overlay(source, list(changes.values()))
     for version_file in ((truth,) if truth else ()) + project.config.version_files:
-        # Read through the changes so far: two entries may name the same file.
-        edited = _set_file_version(Overlay(source, list(changes.values())), version_file, version)
+        edited = _set_file_version(so_far, version_file, version)
         if edited is not None:
             path = version_file.path
             earlier = changes.get(path)
             before = earlier.before if earlier else source.read_bytes(path)
             changes[path] = Change(path, before, edited[0])
+            so_far.changed[path] = edited[0]
             summary.append(f"{path}: version {edited[1]} -> {version}")
     changes[changelog_file.path], moved = _date_changelog(
         changelog_file, changelog, version, tag, day
@@ -438,16 +441,21 @@ def _compare_spans(url: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
 def _ensure_committed(root: str, paths: list[str]) -> None:
     """Refuse when a file to change has uncommitted changes: the release commit would sweep
-    them in, and `git checkout` could no longer undo prepare cleanly."""
-    result = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
-    if result is None or result.returncode != 0:
-        why = git_failure(result.returncode, result.stderr) if result else "git not found"
-        raise Refusal(
-            "RG006",
-            f"git status failed: {why}",
-            "check the repository, or run prepare outside git",
-        )
-    dirty = [line[3:] for line in result.stdout.splitlines() if line.strip()]
+    them in, and `git checkout` could no longer undo prepare cleanly.
+
+    One `git status` of the project's directory, filtered here: git matches every file against
+    every pathspec, so naming N version files as pathspecs took time N x files."""
+    # porcelain paths are relative to the top of the repository, ours to the project root
+    prefix = _git_says(root, "rev-parse", "--show-prefix").rstrip("\n")
+    status = _git_says(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    wanted = {prefix + path: path for path in paths}
+    fields = iter(status.split("\0"))
+    dirty = []
+    for entry in fields:
+        if entry[:1] in ("R", "C"):
+            next(fields, None)  # a rename or copy: its source path follows
+        if entry[3:] in wanted:
+            dirty.append(wanted[entry[3:]])
     if dirty:
         raise Refusal(
             "RG604",
@@ -455,6 +463,18 @@ def _ensure_committed(root: str, paths: list[str]) -> None:
             "commit them (or git stash) first: the release commit must hold only the release",
             dirty[0],
         )
+
+
+def _git_says(root: str, *args: str) -> str:
+    result = run_git(root, *args)
+    if result is None or result.returncode != 0:
+        why = git_failure(result.returncode, result.stderr) if result else "git not found"
+        raise Refusal(
+            "RG006",
+            f"git {args[0]} failed: {why}",
+            "check the repository, or run prepare outside git",
+        )
+    return result.stdout
 
 
 def _ensure_new_tag(root: str, tag: str) -> None:
