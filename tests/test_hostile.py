@@ -339,3 +339,16 @@ def test_prepare_sees_uncommitted_files_of_a_project_in_a_subdirectory(tmp_path:
     git(repo, "commit", "-qam", "edit")
     prepared = run_rg("prepare", "minor", cwd=project_dir)
     assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+
+
+def test_init_refuses_yaml_aliases_without_expanding_them(make_project: MakeProject) -> None:
+    """30 nested aliases: a billion nodes once expanded, which comparing documents did."""
+    lines = ["base: &a0 [x]"] + [f"a{k}: &a{k} [*a{k - 1}, *a{k - 1}]" for k in range(1, 31)]
+    config = "\n".join(lines) + "\nrepos:\n  - repo: local\n    hooks: []\n"
+    repo = make_project(files={".pre-commit-config.yaml": config})
+    result = run_rg("init", "--dry-run", cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert ".pre-commit-config.yaml:2: RG605" in output
+    assert "YAML aliases" in output
+    assert "- id: release-guard" in output  # the item to add by hand

@@ -350,6 +350,7 @@ def _validate_yaml(before: str, after: str) -> None:
     except ImportError:
         return
     try:
+        _refuse_aliases(yaml, before)
         old = yaml.safe_load(before)
     except yaml.YAMLError as error:
         raise Refusal(
@@ -370,6 +371,23 @@ def _validate_yaml(before: str, after: str) -> None:
             "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
             PRE_COMMIT_CONFIG,
         )
+
+
+def _refuse_aliases(yaml: Any, text: str) -> None:
+    """Refuse a config that uses YAML aliases, read as parser events (linear, nothing built):
+    comparing documents expands every alias, and nested ones double at each level (an "alias
+    bomb" of 30 lines is a billion nodes)."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            raise Refusal(
+                "RG605",
+                f"{PRE_COMMIT_CONFIG} uses YAML aliases (line {line}): init does not expand "
+                "them to prove its edit",
+                "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+                PRE_COMMIT_CONFIG,
+                line,
+            )
 
 
 def _hook_repo_data() -> dict[str, object]:
