@@ -14,6 +14,7 @@ import pytest
 
 from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg, theo_files, write
 from release_guard.source import CatFile, GitCommit, git_failure
+from release_guard.tagguard import parse_pushed_refs
 from test_tagguard import ZERO, assert_refused, connect, install_guard, push, remote_tags
 
 
@@ -352,3 +353,14 @@ def test_init_refuses_yaml_aliases_without_expanding_them(make_project: MakeProj
     assert ".pre-commit-config.yaml:2: RG605" in output
     assert "YAML aliases" in output
     assert "- id: release-guard" in output  # the item to add by hand
+
+
+UNICODE_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n"]
+
+
+@pytest.mark.parametrize("space", UNICODE_SPACES, ids=[f"U+{ord(c):04X}" for c in UNICODE_SPACES])
+def test_every_unicode_space_stays_part_of_the_ref_name(space: str) -> None:
+    sha = "1" * 40
+    name = f"refs/tags/v0.1.0{space}x{space}"
+    (ref,) = parse_pushed_refs(f"{name} {sha} {name} {ZERO}\n")
+    assert ref.tag == f"v0.1.0{space}x{space}"
