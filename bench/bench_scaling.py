@@ -17,6 +17,7 @@ as one. The inputs are those of issues #12 and #14 (docs/design.md, "Linear time
 - heading-spaces: a changelog line `# a` + N spaces (the changelog parser, #8)
 - unreleased-headings: N releases, then N `## [Unreleased]` headings (the changelog parser, #8)
 - releases: `check` on N dated releases (#12)
+- wheel-entries: `verify-dist` on a wheel of N modules (#12)
 - yaml-aliases: `init` on a .pre-commit-config.yaml of N nested YAML aliases (refused unexpanded)
 - big-blob: the tag guard on an N MiB changelog blob (time, and peak memory, which must not grow)
 """
@@ -201,6 +202,33 @@ def big_blob(root: Path, n: int) -> Callable[[], object]:
     return guard
 
 
+def wheel_entries(root: Path, n: int) -> Callable[[], object]:
+    """verify-dist on a wheel of N modules, its RECORD right (#12: archive entries)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    project(root, {"src/big/py.typed": ""})
+    files = {f"big/m{k}.py": f"VALUE = {k}\n".encode() for k in range(n)}
+    files["big/__init__.py"] = INIT.encode()
+    files["big/py.typed"] = b""
+    info = "big-1.0.0.dist-info"
+    files[f"{info}/METADATA"] = b"Metadata-Version: 2.1\nName: big\nVersion: 1.0.0\n"
+    files[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = []
+    for name, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    (root / "dist").mkdir()
+    with zipfile.ZipFile(root / "dist" / "big-1.0.0-py3-none-any.whl", "w") as wheel:
+        for name, data in files.items():
+            wheel.writestr(name, data)
+    return lambda: run_cli("verify-dist", "--root", str(root))
+
+
 PEAKS: list[int] = []
 
 # name -> (build, N, unit)
@@ -213,6 +241,7 @@ CASES: dict[str, tuple[Callable[[Path, int], Callable[[], object]], int, str]] =
     "heading-spaces": (heading_spaces, 12_000, "spaces"),
     "unreleased-headings": (unreleased_headings, 1_600, "headings"),
     "releases": (releases, 2_000, "releases"),
+    "wheel-entries": (wheel_entries, 2_000, "wheel entries"),
     "yaml-aliases": (yaml_aliases, 3, "alias levels"),
     "big-blob": (big_blob, 20, "MiB"),
 }
