@@ -210,3 +210,21 @@ def test_install_refuses_a_python_that_finds_release_guard_only_through_pythonpa
     assert "cannot import release-guard when run isolated" in result.stderr
     hooks = Path(git(repo, "rev-parse", "--absolute-git-dir")) / "hooks"
     assert not (hooks / "pre-push").exists()
+
+
+def test_init_refuses_before_writing_when_the_guard_could_not_run(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    repo = make_project(files={"CHANGELOG.md": None})
+    python = _bare_venv(tmp_path / "venv")
+    paths = os.pathsep.join([str(CHECKOUT_SRC), sysconfig.get_paths()["purelib"]])
+    result = subprocess.run(
+        [python, "-m", "release_guard", "init"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": paths},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot import release-guard when run isolated" in result.stdout + result.stderr
+    assert git(repo, "status", "--porcelain") == ""  # nothing written: no CHANGELOG.md

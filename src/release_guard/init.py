@@ -88,6 +88,10 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
             report.insert(0, unified_diff(plan.changes).rstrip("\n"))
         report.append("dry run: nothing written")
     else:
+        if inside_git(root):  # the guard would not run: say so before anything is written
+            from release_guard.install import ensure_isolated_import
+
+            ensure_isolated_import(os.path.abspath(sys.executable))
         apply(root, plan.changes)
         report.append(_guard_state(root, dry_run=False))
         if plan.changes:

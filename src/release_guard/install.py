@@ -119,6 +119,7 @@ def _move(source: str, target: str) -> None:
 
 def install(directory: str, python: str) -> list[str]:
     """Install or update the guard; what was done, for the user."""
+    ensure_isolated_import(python)
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as error:
@@ -176,7 +177,7 @@ def uninstall(directory: str) -> list[str]:
     return [f"removed the tag guard from {installed}"]
 
 
-def _ensure_isolated_import(python: str) -> None:
+def ensure_isolated_import(python: str) -> None:
     """The hook starts Python isolated (`-I`: no current directory, no PYTHONPATH, no user
     site-packages on sys.path); refuse now if release-guard cannot be imported that way, rather
     than have every tag push refused later."""
@@ -248,7 +249,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         python = os.path.abspath(sys.executable) if sys.executable else ""
         if not python:
             raise input_error("RG006", "cannot tell which Python runs release-guard")
-        _ensure_isolated_import(python)
         messages = install(directory, python) + _config_hooks_note(".")
     for message in messages:
         print(f"release-guard: {message}")
