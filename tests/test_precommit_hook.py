@@ -197,3 +197,29 @@ def test_tag_build_enforces_release_rules_with_no_flag(
     mistagged = pre_commit(root, "run", "--all-files", env=pre_commit_env, extra_env=wrong_tag)
     assert mistagged.returncode == 1
     assert " RG301 tag v0.3.1 does not match version 0.3.0" in mistagged.stdout
+
+
+def test_the_hook_runs_isolated_from_the_repository_it_judges(
+    with_hook: MakeProject, pre_commit_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Modules at the top of the judged repository (the hook's current directory) on sys.path
+    would replace release-guard's: a fake release_guard saying all is well, or argparse.
+    (PYTHONPATH cannot be tried here: it would hijack pre-commit itself first.)"""
+    marker = tmp_path / "ran"
+    body = f"open({str(marker)!r}, 'w').close()\nimport os\nos._exit(0)\n"
+    bad = {"src/theo/__init__.py": '__version__ = "0.2.0"\n'}  # RG104: the hook must fail
+    root = with_hook(
+        files={**bad, "release_guard/__init__.py": body, "argparse.py": body, "tomli.py": body}
+    )
+    # pre-commit itself isolated (as its console script is), so only the hook is on trial
+    result = subprocess.run(
+        [sys.executable, "-I", "-m", "pre_commit", "run", HOOK_ID, "--all-files"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **pre_commit_env},
+        check=False,
+    )
+    assert not marker.exists()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert " RG104 " in result.stdout
