@@ -85,10 +85,14 @@ def test_paths_with_spaces_and_non_utf8_bytes_are_read_as_git_names_them(
 def test_cat_file_answers_missing_for_a_name_with_spaces_and_reads_bytes_names(
     make_project: MakeProject,
 ) -> None:
-    repo = make_project(files={"src/My Docs/a b.txt": "spaced\n"})
+    repo = make_project(files={"src/My Docs/a b.txt": "spaced\n", "x missing": "there\n"})
     head = git(repo, "rev-parse", "HEAD")
     with CatFile(str(repo)) as cat_file:
         assert cat_file.get(f"{head}:src/My Docs/missing one") is None
+        assert cat_file.get(f"{head}:y missing") is None  # answered `<name> missing missing`
+        found_there = cat_file.get(f"{head}:x missing")
+        assert found_there is not None
+        assert found_there[2] == b"there\n"
         assert cat_file.get(f"{head}:no such file") is None
         found = cat_file.get(f"{head}:src/My Docs/a b.txt")
         assert found is not None
