@@ -110,9 +110,17 @@ class WorkTree:
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
         try:
             with os.scandir(self._full(path)) as entries:
-                return [(entry.name, entry.is_dir()) for entry in entries]
+                return [(entry.name, _is_dir(entry)) for entry in entries]
         except OSError:
             return None
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _not_a_file(path: str, what: str) -> Exception:

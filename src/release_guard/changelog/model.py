@@ -1,0 +1,84 @@
+"""The changelog model every reader produces, whatever the format."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from release_guard.changelog.dates import Date
+
+
+class Release(NamedTuple):
+    """One release section, in file order."""
+
+    line: int  # 1-based line of the heading
+    label: str  # the heading's text as written, markup removed: for messages
+    version: str  # the version as written, without a leading v
+    date: Date | None  # None when the section is undated
+    body: tuple[int, int]  # 0-based [start, end) line indexes of the body
+    first_entry: int | None  # 1-based line of the first entry; None: the section is empty
+    yanked: bool = False
+    linked: bool = False  # the heading carries its own link
+
+    @property
+    def has_entries(self) -> bool:
+        return self.first_entry is not None
+
+
+class Unreleased(NamedTuple):
+    """Where changes wait for the next release: a section, or a fragment directory."""
+
+    line: int | None
+    label: str  # "[Unreleased]", "3.2.0 (unreleased)", "changelog.d/"
+    version: str | None  # a planned version, when the heading names one
+    body: tuple[int, int]
+    first_entry: int | None  # 1-based line of the first waiting entry
+    path: str | None = None  # the file (or fragment) holding the first entry
+
+    @property
+    def has_entries(self) -> bool:
+        return self.first_entry is not None or self.path is not None
+
+
+class Fragment(NamedTuple):
+    """A news fragment (towncrier, scriv); `problem` says why it would not build."""
+
+    path: str
+    problem: str | None
+
+
+class Style(NamedTuple):
+    """What only Keep a Changelog's style rules judge."""
+
+    malformed: list[tuple[int, str]]  # (line, title) of ## headings naming no release
+    subsections: list[tuple[int, str, int]]  # (line, title, owning section's heading line)
+    section_links: dict[int, bool]  # heading line -> has a link (inline or reference)
+
+
+class Changelog(NamedTuple):
+    path: str
+    format: str  # the reader's name (FORMATS in release_guard.changelog)
+    markup: str  # "markdown", "rst" or "" (no file)
+    lines: list[str]
+    releases: list[Release]
+    unreleased: list[Unreleased]  # in file order; fragments come last
+    links: dict[str, int]  # link definitions: lower-cased label -> 1-based line
+    fragments: list[Fragment] | None = None  # None: the format has no fragments
+    fragment_dir: str | None = None
+    style: Style | None = None  # only Keep a Changelog fills it
+    dated: bool = True  # the format dates its releases (some section carries a date)
+
+    def body_text(self, body: tuple[int, int]) -> str:
+        """A body for release notes: blank lines around it trimmed."""
+        start, end = body
+        lines = self.lines[start:end]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        return "\n".join(lines)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on "\\n" only (str.splitlines() also breaks on form feeds and U+2028, which
+    would shift every line number after them), a CR before the newline dropped."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
