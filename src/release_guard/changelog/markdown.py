@@ -67,7 +67,10 @@ def _fence(line: str) -> str | None:
 
 def _is_list_item(line: str) -> bool:
     stripped = line.lstrip()
-    return stripped[:2] in ("- ", "* ", "+ ") or stripped[:1].isdigit()
+    if stripped[:2] in ("- ", "* ", "+ "):
+        return True
+    digits = len(stripped) - len(stripped.lstrip("0123456789"))
+    return 0 < digits <= 9 and stripped[digits : digits + 2] in (". ", ") ")
 
 
 def scan(text: str) -> Scan:

@@ -77,7 +77,12 @@ def rst_to_markdown(text: str) -> str:
         indent = len(line) - len(line.lstrip(" "))
         if literal_indent is not None:
             if line and indent < literal_indent:
+                blanks = 0
+                while out and not out[-1]:
+                    out.pop()
+                    blanks += 1
                 out.append(" " * (bullets[-1][1] if bullets else 0) + "```")
+                out += [""] * blanks
                 literal_indent = None
             else:
                 base = bullets[-1][1] if bullets else 0

@@ -47,15 +47,21 @@ def release_section(
         at = _heading_start(lines, newest.line) if newest is not None else len(lines)
         start, end, replacement = at, at, [*heading, "", f"- Final release of {version}.", ""]
     elif _marker_only(waiting):
-        # `## [Unreleased]` stays; the new heading under it takes the entries over
-        at = _heading_end(lines, waiting.line or 1)
-        start, end, replacement = at, at, ["", *heading]
+        # `## [Unreleased]` stays (its compare link moved on); the new heading under it takes
+        # the entries over
+        title_at = (waiting.line or 1) - 1
+        at = _heading_end(lines, title_at + 1)
+        moved = lines[title_at]
+        if newest is not None and "..." in moved:
+            moved = moved.replace(f"{newest.version}...", f"{version}...")
+        start, end, replacement = title_at, at, [moved, *lines[title_at + 1 : at], "", *heading]
     else:
         # `## 1.2.0 (unreleased)`, or `Version 1.2.0` over an `Unreleased` line: the heading
         # itself becomes the release's
         start = _heading_start(lines, waiting.line or 1)
         end = waiting.body[0]
-        replacement = [*heading, ""]
+        blank_follows = end < len(lines) and not lines[end].strip()
+        replacement = heading if blank_follows else [*heading, ""]
     nl = file.newline
     offset_start = line_offset(file.text, start + 1) if start < len(lines) else len(file.text)
     offset_end = line_offset(file.text, end + 1) if end < len(lines) else len(file.text)

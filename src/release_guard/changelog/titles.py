@@ -108,7 +108,7 @@ def version_word(word: str) -> str | None:
 
 
 def is_unreleased_text(lowered: str) -> bool:
-    return any(w.strip(".!-") in UNRELEASED_WORDS for w in lowered.split()) or any(
+    return any(w.strip(".!-()[]*_:,") in UNRELEASED_WORDS for w in lowered.split()) or any(
         phrase in lowered for phrase in UNRELEASED_PHRASES
     )
 
