@@ -7,6 +7,7 @@ length costs time in proportion to its length.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import NamedTuple
 
 MONTHS = {
@@ -31,6 +32,9 @@ MONTHS = {
     for name in names
 }
 _ORDINALS = ("st", "nd", "rd", "th")
+# the common case, found by one regex scan (fixed-width groups: no backtracking)
+_ISO = re.compile(r"(?<![0-9A-Za-z./-])([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?![0-9A-Za-z/-])")
+_WORD = re.compile(r"[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)*")  # separators outside the class
 
 
 class Date(NamedTuple):
@@ -42,7 +46,7 @@ class Date(NamedTuple):
     start: int  # offset of the date in the text searched
 
 
-def _real(year: int, month: int, day: int) -> datetime.date | None:
+def real_day(year: int, month: int, day: int) -> datetime.date | None:
     try:
         return datetime.date(year, month, day)
     except ValueError:
@@ -84,21 +88,16 @@ def _month(token: str) -> int | None:
 
 def find_date(text: str) -> Date | None:
     """The first date in `text`, in any of the forms changelogs use."""
-    words: list[tuple[str, int]] = []  # (word, offset), punctuation around words dropped
-    start = -1
-    for index, char in enumerate(text + " "):
-        inside = char.isalnum() or char in "-/."
-        if inside and start < 0:
-            start = index
-        elif not inside and start >= 0:
-            word = text[start:index].strip("-/.")
-            if word:
-                words.append((word, start + text[start:index].index(word)))
-            start = -1
+    iso = _ISO.search(text)
+    if iso is not None and not any(char.isdigit() for char in text[: iso.start()]):
+        year, month, day = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
+        style = "iso" if iso.group(2) == "-" else "slash"
+        return Date(iso.group(), real_day(year, month, day), style, iso.start())
+    words = [(match.group(), match.start()) for match in _WORD.finditer(text)]
     for position, (word, offset) in enumerate(words):
         numeric = _numeric(word)
         if numeric is not None:
-            return Date(word, _real(*numeric[:3]), numeric[3], offset)
+            return Date(word, real_day(*numeric[:3]), numeric[3], offset)
         following = [w for w, _ in words[position + 1 : position + 3]]
         if len(following) < 2:
             continue
@@ -109,11 +108,15 @@ def find_date(text: str) -> Date | None:
             continue
         day_first, month_second = _day_number(word), _month(following[0])
         if day_first is not None and month_second is not None:
-            return Date(text[offset:end], _real(year, month_second, day_first), "day-month", offset)
+            return Date(
+                text[offset:end], real_day(year, month_second, day_first), "day-month", offset
+            )
         # December 6, 2024 / Dec. 6th 2024
         month_first, day_second = _month(word), _day_number(following[0])
         if month_first is not None and day_second is not None:
-            return Date(text[offset:end], _real(year, month_first, day_second), "month-day", offset)
+            return Date(
+                text[offset:end], real_day(year, month_first, day_second), "month-day", offset
+            )
     return None
 
 

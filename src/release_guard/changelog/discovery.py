@@ -74,7 +74,7 @@ def search(source: Source, project_name: str | None = None) -> str | None:
         if found is not None:
             return found
     for parent in ("docs", "doc", ""):
-        for name, is_dir in sorted(source.list_dir(parent or ".") or []):
+        for name, is_dir in sorted(source.list_dir(parent) or []):
             if not is_dir:
                 continue
             directory = f"{parent}/{name}" if parent else name
@@ -87,7 +87,7 @@ def search(source: Source, project_name: str | None = None) -> str | None:
 
 
 def _in_directory(source: Source, directory: str) -> str | None:
-    entries = source.list_dir(directory or ".") or []
+    entries = source.list_dir(directory) or []
     # a directory named like a file (CHANGELOG.md/) is taken, to be reported as not a file;
     # one without an extension (changelog/) holds news fragments
     files = {name.lower(): name for name, is_dir in entries if not is_dir or "." in name}

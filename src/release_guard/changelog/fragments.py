@@ -19,7 +19,9 @@ def read_fragments(
     not build (`judge(name, text)`), in name order."""
     found: list[Fragment] = []
     for directory in directories:
-        for name, is_dir in sorted(source.list_dir(directory.rstrip("/") or ".") or []):
+        for name, is_dir in sorted(
+            source.list_dir("" if directory in (".", "") else directory.strip("/")) or []
+        ):
             if ignored(name):
                 continue
             path = f"{directory.rstrip('/')}/{name}" if directory.strip("/.") else name

@@ -98,12 +98,13 @@ def scan(text: str) -> Scan:
                 fence = None
             index += 1
             continue
-        if in_comment or line.lstrip().startswith("<!--"):
+        first = line.lstrip(" ")[:1]
+        if in_comment or (first == "<" and line.lstrip().startswith("<!--")):
             in_comment = "-->" not in line
             previous_text = False
             index += 1
             continue
-        opening = _fence(line)
+        opening = _fence(line) if first in ("`", "~") else None
         if opening is not None:
             fence = opening
             content[index] = 1
@@ -114,13 +115,13 @@ def scan(text: str) -> Scan:
             previous_text = False
             index += 1
             continue
-        atx = atx_heading(line)
+        atx = atx_heading(line) if first == "#" else None
         if atx is not None:
             headings.append(Heading(index, atx[0], atx[1], index + 1))
             previous_text = False
             index += 1
             continue
-        rule = _rule_char(line)
+        rule = _rule_char(line) if first in ("-", "=", "*", "_") else None
         if rule is not None and rule in "=-" and previous_text:
             # setext: the previous line, counted as text, is the title
             content[index - 1] = 0
@@ -134,7 +135,7 @@ def scan(text: str) -> Scan:
             previous_text = False
             index += 1
             continue
-        label = _link_definition(line)
+        label = _link_definition(line) if first == "[" else None
         if label is not None:
             links.setdefault(label, index + 1)
             definitions.append(index)

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from release_guard.changelog import section_for
@@ -102,12 +104,14 @@ def _integrity(changelog: Changelog, today: datetime.date) -> list[Finding]:
     return findings
 
 
+_NUMBERS = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+
+
+@lru_cache(maxsize=None)
 def _numbers(version: str) -> tuple[int, ...]:
     """The release numbers a version starts with: 2.2.5rc1 -> (2, 2, 5)."""
-    end = 0
-    while end < len(version) and (version[end].isdigit() or version[end] == "."):
-        end += 1
-    return tuple(int(part) for part in version[:end].split(".") if part.isdigit())
+    match = _NUMBERS.match(version)
+    return tuple(int(part) for part in match.group().split(".")) if match else ()
 
 
 def _is_backport(release: Release, above: Release | None) -> bool:
@@ -147,15 +151,15 @@ def _day(release: Release) -> datetime.date | None:
 def _style(changelog: Changelog) -> list[Finding]:
     style = changelog.style
     assert style is not None  # the Keep a Changelog reader fills it
-    findings = _style_findings(changelog, style)
     # Style is judged where changes are still written: [Unreleased] and the newest release.
     # Older sections are published history: their dates and order are judged (integrity),
     # not their headings' spelling.
     history = changelog.releases[1].line if len(changelog.releases) > 1 else None
+    findings = _style_findings(changelog, style, history or len(changelog.lines) + 1)
     return [f for f in findings if history is None or f.line is None or f.line < history]
 
 
-def _style_findings(changelog: Changelog, style: Style) -> list[Finding]:
+def _style_findings(changelog: Changelog, style: Style, history: int) -> list[Finding]:
     from release_guard.changelog.keep_a_changelog import CHANGE_TYPES, heading_shape_problem
     from release_guard.changelog.markdown import atx_heading
 
@@ -165,17 +169,25 @@ def _style_findings(changelog: Changelog, style: Style) -> list[Finding]:
             "RG203", f"heading '## {text}' names no release and is not [Unreleased]", path, line
         )
         for line, text in style.malformed
+        if line < history
     ]
     for release in changelog.releases:
+        if release.line >= history:
+            break
         heading = atx_heading(changelog.lines[release.line - 1])
         problem = heading_shape_problem(heading[1]) if heading else None
         if heading is not None and problem is not None:
-            message = f"heading '## {heading[1]}' {problem[1]}"
+            subject = (
+                f"[{release.version}]" if problem[0] == "RG204" else f"heading '## {heading[1]}'"
+            )
+            message = f"{subject} {problem[1]}"
             findings.append(Finding(problem[0], message, path, release.line))
     findings += _unreleased_placement(changelog)
     lowered = {kind.lower(): kind for kind in CHANGE_TYPES}
     first_of: dict[tuple[int, str], int] = {}
     for line, title, owner in style.subsections:
+        if line >= history:
+            break
         spelled = lowered.get(title.strip().rstrip(":").lower())
         if spelled is not None and spelled != title:
             message = (

@@ -52,7 +52,10 @@ def sections(
 
     With `absorb_untitled`, a heading at the release level that names no release (`## Added`
     written one level too high) stays in the section above it, as a reader sees it."""
-    titled = [(heading, read_title(heading.title)) for heading in scanned.headings]
+    titled = [
+        (heading, read_title(heading.title) if level is None or heading.level == level else None)
+        for heading in scanned.headings
+    ]
     level = level or release_level(titled)
     found: list[Section] = []
     open_at: tuple[Heading, Title | None] | None = None

@@ -6,15 +6,23 @@ costs more than its length (the linear-time promise of docs/design.md).
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from release_guard.changelog.dates import Date, find_date
 
 UNRELEASED_WORDS = frozenset(("unreleased", "upcoming", "unpublished"))
 UNRELEASED_PHRASES = ("in development", "not released yet", "not yet released")
-_BREAKS = " \t()[],;:|*"
-_VERSION_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.+!-_")
 MAX_PREFIX_WORDS = 3  # "Version 1.2", "pytest 1.2", "Changes in version 1.2"
+_WORD = re.compile(r"[^ \t()\[\],;:|*]+")  # one character class: no backtracking
+_VERSION = re.compile(r"[vV]?([0-9]+\.[0-9A-Za-z.+!_-]*)")
+# the shapes most headings have, read in one match: `[1.2.3] - 2024-12-06`,
+# `[1.2.3](url) - 2024-12-06`, `1.2.3 (2024-12-06)` (each part one bounded class)
+_COMMON = re.compile(
+    r"(\[?)([vV]?[0-9]+(?:\.[0-9]+)+)(?:\](\[\]|\([^()\s]*\))?)?"
+    r"[ \t]*(?:[-\u2013\u2014][ \t]*|\()([0-9]{4})-([0-9]{2})-([0-9]{2})\)?"
+)
+_HINT = re.compile(r"[0-9]|unrel|upcom|unpub|in dev|not (?:yet )?rel", re.IGNORECASE)
 
 
 class Title(NamedTuple):
@@ -32,6 +40,8 @@ def plain(title: str) -> tuple[str, bool]:
 
     Markdown `[text](url)`, `[text][ref]`, `[text][]`, RST `` `text <url>`_ ``, attribute
     lists `{: #id }` dropped."""
+    if "[" not in title and "`" not in title and "{" not in title:
+        return title.strip(" \t#"), False
     out: list[str] = []
     linked = False
     index = 0
@@ -78,36 +88,21 @@ def plain(title: str) -> tuple[str, bool]:
 
 def words_of(text: str) -> list[tuple[str, int]]:
     """Words and their offsets, split at spaces and light punctuation."""
-    words: list[tuple[str, int]] = []
-    start = -1
-    for index, char in enumerate(text + " "):
-        if char in _BREAKS:
-            if start >= 0:
-                words.append((text[start:index], start))
-                start = -1
-        elif start < 0:
-            start = index
-    return words
+    return [(match.group(), match.start()) for match in _WORD.finditer(text)]
 
 
 def version_word(word: str) -> str | None:
     """The version a word names (v1.2.3 -> 1.2.3); None when it is no version."""
-    bare = word[1:] if word[:1] in "vV" else word
-    bare = bare.rstrip(".-")
-    if (
-        "." not in bare
-        or not bare[:1].isdigit()
-        or not bare.isascii()
-        or not set(bare) <= _VERSION_CHARS
-    ):
+    match = _VERSION.fullmatch(word)
+    if match is None:
         return None
-    head = bare.split(".", 1)[0]
-    if not head.isdigit():
-        return None
-    return bare
+    bare = match.group(1).rstrip(".-")
+    return bare if "." in bare else None
 
 
 def is_unreleased_text(lowered: str) -> bool:
+    if "unrel" not in lowered and "upcom" not in lowered and "unpub" not in lowered:
+        return any(phrase in lowered for phrase in UNRELEASED_PHRASES)
     return any(w.strip(".!-()[]*_:,") in UNRELEASED_WORDS for w in lowered.split()) or any(
         phrase in lowered for phrase in UNRELEASED_PHRASES
     )
@@ -115,6 +110,11 @@ def is_unreleased_text(lowered: str) -> bool:
 
 def read_title(raw: str) -> Title | None:
     """A release or unreleased title; None when the title names neither."""
+    if _HINT.search(raw) is None:  # no digit, no marker: the common `### Fixed`
+        return None
+    common = _COMMON.fullmatch(raw.strip())
+    if common is not None and (common.group(1) == "") == (common.group(3) is None):
+        return _common_title(raw, common)
     text, linked = plain(raw)
     words = words_of(text)
     version = written = None
@@ -135,6 +135,17 @@ def read_title(raw: str) -> Title | None:
     date = find_date(text[after:]) if not unreleased else None
     yanked = "yanked" in lowered
     return Title(text, version, written, date, unreleased, yanked, linked)
+
+
+def _common_title(raw: str, match: re.Match[str]) -> Title:
+    from release_guard.changelog.dates import real_day
+
+    text, linked = plain(raw)
+    written = match.group(2)
+    year, month, day = match.group(4), match.group(5), match.group(6)
+    date_text = f"{year}-{month}-{day}"
+    date = Date(date_text, real_day(int(year), int(month), int(day)), "iso", text.find(date_text))
+    return Title(text, written.lstrip("vV"), written, date, False, False, linked)
 
 
 def read_date_line(line: str) -> tuple[Date | None, bool] | None:
