@@ -123,7 +123,7 @@ def main() -> int:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
         from release_guard.changelog import keep_a_changelog, markdown, rst
 
-        cases = {
+        cases: dict[str, Callable[[int], str]] = {
             "'# a' + spaces": lambda n: "# a" + " " * n + "b\n",
             "[Unreleased] headings": lambda n: "## [Unreleased]\n" * (n // 16),
             "RST adornments": lambda n: ("x\n" + "=" * 40 + "\n") * (n // 43),

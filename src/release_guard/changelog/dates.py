@@ -90,9 +90,9 @@ def find_date(text: str) -> Date | None:
     """The first date in `text`, in any of the forms changelogs use."""
     iso = _ISO.search(text)
     if iso is not None and not any(char.isdigit() for char in text[: iso.start()]):
-        year, month, day = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
+        day = real_day(int(iso.group(1)), int(iso.group(3)), int(iso.group(4)))
         style = "iso" if iso.group(2) == "-" else "slash"
-        return Date(iso.group(), real_day(year, month, day), style, iso.start())
+        return Date(iso.group(), day, style, iso.start())
     words = [(match.group(), match.start()) for match in _WORD.finditer(text)]
     for position, (word, offset) in enumerate(words):
         numeric = _numeric(word)

@@ -104,9 +104,9 @@ def looks_like(text: str) -> bool:
     """Most release headings have the spec's shape: `## [1.2.3] - 2024-12-06`, or without
     brackets when the file links to the spec. A link to the spec above prose-dated headings
     (`## 1.2.3 (6th December, 2024)`) is Markdown, not Keep a Changelog."""
-    scanned = scan(text)
-    found, _ = sections(scanned, level=2, absorb_untitled=False)
-    declared = SPEC_LINK in text.lower()
+    declared = SPEC_LINK in text[:4096].lower()
+    head = "\n".join(text.split("\n", 400)[:400])  # the newest releases tell the shape
+    found, _ = sections(scan(head), level=2, absorb_untitled=False)
     shaped = [
         heading_shape_problem(section.heading.title) is None
         and (declared or section.heading.title.startswith("["))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from release_guard.changelog import section_for
@@ -107,7 +107,7 @@ def _integrity(changelog: Changelog, today: datetime.date) -> list[Finding]:
 _NUMBERS = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _numbers(version: str) -> tuple[int, ...]:
     """The release numbers a version starts with: 2.2.5rc1 -> (2, 2, 5)."""
     match = _NUMBERS.match(version)

@@ -19,7 +19,7 @@ _VERSION = re.compile(r"[vV]?([0-9]+\.[0-9A-Za-z.+!_-]*)")
 # the shapes most headings have, read in one match: `[1.2.3] - 2024-12-06`,
 # `[1.2.3](url) - 2024-12-06`, `1.2.3 (2024-12-06)` (each part one bounded class)
 _COMMON = re.compile(
-    r"(\[?)([vV]?[0-9]+(?:\.[0-9]+)+)(?:\](\[\]|\([^()\s]*\))?)?"
+    r"(\[)?([vV]?[0-9]+(?:\.[0-9]+)+)(\])?(\[\]|\([^()\s]*\))?"
     r"[ \t]*(?:[-\u2013\u2014][ \t]*|\()([0-9]{4})-([0-9]{2})-([0-9]{2})\)?"
 )
 _HINT = re.compile(r"[0-9]|unrel|upcom|unpub|in dev|not (?:yet )?rel", re.IGNORECASE)
@@ -113,7 +113,11 @@ def read_title(raw: str) -> Title | None:
     if _HINT.search(raw) is None:  # no digit, no marker: the common `### Fixed`
         return None
     common = _COMMON.fullmatch(raw.strip())
-    if common is not None and (common.group(1) == "") == (common.group(3) is None):
+    if (
+        common is not None
+        and (common.group(1) is None) == (common.group(3) is None)
+        and (common.group(4) is None or common.group(3) is not None)
+    ):
         return _common_title(raw, common)
     text, linked = plain(raw)
     words = words_of(text)
@@ -140,12 +144,13 @@ def read_title(raw: str) -> Title | None:
 def _common_title(raw: str, match: re.Match[str]) -> Title:
     from release_guard.changelog.dates import real_day
 
-    text, linked = plain(raw)
     written = match.group(2)
-    year, month, day = match.group(4), match.group(5), match.group(6)
+    year, month, day = match.group(5), match.group(6), match.group(7)
     date_text = f"{year}-{month}-{day}"
+    parenthesized = raw.rstrip().endswith(")") and match.group(4) is None
+    text = f"{written} ({date_text})" if parenthesized else f"{written} - {date_text}"
     date = Date(date_text, real_day(int(year), int(month), int(day)), "iso", text.find(date_text))
-    return Title(text, written.lstrip("vV"), written, date, False, False, linked)
+    return Title(text, written.lstrip("vV"), written, date, False, False, bool(match.group(4)))
 
 
 def read_date_line(line: str) -> tuple[Date | None, bool] | None:
