@@ -399,3 +399,65 @@ def test_every_changelog_finding_in_one_run(make_project: MakeProject) -> None:
         "CHANGELOG.md:15: RG205 [0.0.8] repeats the version of line 13",
         "Found 3 problems.",
     ]
+
+
+SPEC_SHAPED = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),
+and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).
+
+## [Unreleased]
+
+## [0.1.0] - 2026-02-07
+
+### Added
+
+- Streaming transcription.
+
+### Fixed
+
+- Worker shutdown, see [#4].
+
+## [0.0.2] - 2026-01-20 [YANKED]
+
+### Removed
+
+- The old socket API.
+
+## [0.0.1] - 2026-01-02
+
+### Added
+
+- First preview.
+
+[#4]: https://example.invalid/theo/issues/4
+[unreleased]: https://example.invalid/theo/compare/v0.1.0...HEAD
+[0.1.0]: https://example.invalid/theo/compare/v0.0.2...v0.1.0
+[0.0.2]: https://example.invalid/theo/compare/v0.0.1...v0.0.2
+[0.0.1]: https://example.invalid/theo/releases/tag/v0.0.1
+"""
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_a_file_in_the_spec_s_own_shape_passes(make_project: MakeProject, crlf: bool) -> None:
+    text = SPEC_SHAPED.replace("\n", "\r\n") if crlf else SPEC_SHAPED
+    root = make_project(files={"CHANGELOG.md": text})
+    assert run_checks(WorkTree(str(root)), tag="v0.1.0", today=TODAY).findings == []
+    notes = run_rg("notes", "0.1.0", cwd=root)
+    assert notes.stdout.endswith(
+        "- Worker shutdown, see [#4].\n\n[#4]: https://example.invalid/theo/issues/4\n"
+    )
+
+
+def test_many_unreleased_headings_are_one_finding_each(make_project: MakeProject) -> None:
+    changelog = "# Changelog\n\n" + "## [Unreleased]\n\n" * 2000 + RELEASE_010
+    found = lint(make_project, changelog)
+    assert codes(found) == ["RG205"] * 1999
+
+
+def test_a_heading_of_many_spaces_is_read(make_project: MakeProject) -> None:
+    changelog = HEAD + "# a" + " " * 100_000 + "b\n\n" + RELEASE_010
+    assert lint(make_project, changelog) == []
