@@ -29,6 +29,7 @@ class Notes(NamedTuple):
     version: str
     text: str | None  # None when there is a finding instead
     findings: list[Finding]
+    changelog: str = ""  # the changelog file read (found, not only configured)
 
 
 def requested_version(argument: str, config: Config) -> str:
@@ -48,16 +49,16 @@ def release_notes(source: Source, argument: str, project: Project | None = None)
     located, changelog = load(source, project)
     if changelog is None:
         finding = Finding("RG201", f"changelog {located.path} does not exist", located.path)
-        return Notes(version, None, [finding])
+        return Notes(version, None, [finding], located.path)
     if changelog.format == "none":
         message = "changelog = false: the release notes are written elsewhere"
-        return Notes(version, None, [Finding("RG501", message, "pyproject.toml")])
+        return Notes(version, None, [Finding("RG501", message, "pyproject.toml")], located.path)
     section = section_for(changelog, version)
     if section is None:
         waiting = _unreleased_body(changelog, version, config.pre_releases)
         if waiting is not None:
-            return Notes(version, as_markdown(changelog, waiting), [])
-        return Notes(version, None, [_missing(changelog, version)])
+            return Notes(version, as_markdown(changelog, waiting), [], located.path)
+        return Notes(version, None, [_missing(changelog, version)], located.path)
     bodies = (
         [section.body] if section.has_entries else [r.body for r in gathered(changelog, section)]
     )
@@ -68,9 +69,9 @@ def release_notes(source: Source, argument: str, project: Project | None = None)
             changelog.path,
             section.line,
         )
-        return Notes(version, None, [finding])
+        return Notes(version, None, [finding], located.path)
     text = "\n\n".join(as_markdown(changelog, body) for body in bodies)
-    return Notes(version, text, [])
+    return Notes(version, text, [], located.path)
 
 
 def _unreleased_body(changelog: Changelog, version: str, mode: str) -> tuple[int, int] | None:
@@ -151,7 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes = release_notes(source, args.version, project)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)
-    if args.output is not None and _names_one_of(args.output, root, project.own_files()):
+    if args.output is not None and _names_one_of(
+        args.output, root, [*project.own_files(), notes.changelog]
+    ):
         parser.error(f"--output {args.output}: that is a file of the project, not for notes")
     if notes.text is None:
         return fail(Outcome(notes.findings, []), 1)

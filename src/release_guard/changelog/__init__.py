@@ -8,7 +8,7 @@ in `FORMATS`. Readers are imported only when their format is in use.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
@@ -26,12 +26,8 @@ FORMATS = {
 }
 
 
-class Loaded(NamedTuple):
-    located: Located
-    changelog: Changelog | None  # None: the file does not exist
-
-
-def load(source: Source, project: Project) -> Loaded:
+def load(source: Source, project: Project) -> tuple[Located, Changelog | None]:
+    """The changelog found and read; None for it when the file does not exist."""
     from release_guard.changelog.discovery import locate
 
     config = project.config
@@ -43,10 +39,10 @@ def load(source: Source, project: Project) -> Loaded:
         project.name,
     )
     if located.text is None and located.format not in ("none", "towncrier", "scriv"):
-        return Loaded(located, None)
+        return located, None
     reader = import_module(f"release_guard.changelog.{FORMATS[located.format]}")
     changelog: Changelog = reader.read(source, project.pyproject, located.path, located.text)
-    return Loaded(located, changelog)
+    return located, changelog
 
 
 def find_release(changelog: Changelog, version: str) -> Release | None:
