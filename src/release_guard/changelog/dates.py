@@ -34,6 +34,11 @@ _ORDINALS = ("st", "nd", "rd", "th")
 # the common case, found by one regex scan (fixed-width groups: no backtracking)
 _ISO = re.compile(r"(?<![0-9A-Za-z./-])([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?![0-9A-Za-z/-])")
 _WORD = re.compile(r"[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)*")  # separators outside the class
+# `6th December, 2024` or `Dec 6, 2024`: each branch starts differently, each part is bounded
+_PROSE = re.compile(
+    r"(?<![0-9A-Za-z])(?:([0-9]{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]{3,9})\.?,?"
+    r"|([A-Za-z]{3,9})\.?[ \t]+([0-9]{1,2})(?:st|nd|rd|th)?,?)[ \t]+([0-9]{4})(?![0-9])"
+)
 
 
 class Date:
@@ -96,6 +101,15 @@ def find_date(text: str) -> Date | None:
         day = real_day(int(iso.group(1)), int(iso.group(3)), int(iso.group(4)))
         style = "iso" if iso.group(2) == "-" else "slash"
         return Date(iso.group(), day, style, iso.start())
+    prose = _PROSE.search(text)
+    if prose is not None and not any(char.isdigit() for char in text[: prose.start()]):
+        day_first = prose.group(1) is not None
+        month = MONTHS.get((prose.group(2) if day_first else prose.group(3)).lower())
+        if month is not None:
+            number = int(prose.group(1) if day_first else prose.group(4))
+            day = real_day(int(prose.group(5)), month, number)
+            style = "day-month" if day_first else "month-day"
+            return Date(prose.group(), day, style, prose.start())
     words = [(match.group(), match.start()) for match in _WORD.finditer(text)]
     for position, (word, offset) in enumerate(words):
         numeric = _numeric(word)

@@ -6,6 +6,8 @@ level, the sections, their dates and their entries is one piece of code for both
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from release_guard.changelog.dates import Date
 from release_guard.changelog.model import Changelog, Release, Unreleased
 from release_guard.changelog.titles import Title, read_date_line, read_title
@@ -100,13 +102,12 @@ def _trimmed(scanned: Scan, body: tuple[int, int], last: bool) -> tuple[int, int
     """A body stops at a thematic break; the last one also before the link definitions and
     footer that end the file (they belong to the file, not to the oldest release)."""
     start, end = body
-    for index in scanned.breaks:
-        if start <= index < end:
-            return start, index
-    if last:
-        for index in scanned.definitions:
-            if start <= index < end:
-                return start, index
+    for marks in (scanned.breaks, scanned.definitions) if last else (scanned.breaks,):
+        # both lists are in file order: the first mark at or after the start, by bisection
+        # (a scan per section would be quadratic in a file with `---` between releases)
+        position = bisect_left(marks, start)
+        if position < len(marks) and marks[position] < end:
+            return start, marks[position]
     return body
 
 
