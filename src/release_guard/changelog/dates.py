@@ -103,12 +103,12 @@ def find_date(text: str) -> Date | None:
         return Date(iso.group(), day, style, iso.start())
     prose = _PROSE.search(text)
     if prose is not None and not any(char.isdigit() for char in text[: prose.start()]):
-        day_first = prose.group(1) is not None
-        month = MONTHS.get((prose.group(2) if day_first else prose.group(3)).lower())
+        leading_day = prose.group(1) is not None
+        month = MONTHS.get((prose.group(2) if leading_day else prose.group(3)).lower())
         if month is not None:
-            number = int(prose.group(1) if day_first else prose.group(4))
+            number = int(prose.group(1) if leading_day else prose.group(4))
             day = real_day(int(prose.group(5)), month, number)
-            style = "day-month" if day_first else "month-day"
+            style = "day-month" if leading_day else "month-day"
             return Date(prose.group(), day, style, prose.start())
     words = [(match.group(), match.start()) for match in _WORD.finditer(text)]
     for position, (word, offset) in enumerate(words):
