@@ -433,6 +433,23 @@ def test_pre_releases_unreleased_mode(make_project: MakeProject) -> None:
     assert codes(findings(section_mode, tag="v0.2.0rc1")) == ["RG302", "RG303"]
 
 
+def test_prepare_in_unreleased_mode_leaves_the_entries_until_the_final(
+    make_project: MakeProject,
+) -> None:
+    pyproject = THEO_PYPROJECT.format(version="0.1.0")
+    pyproject += '\n[tool.release-guard]\npre-releases = "unreleased"\n'
+    changelog = "# Changelog\n\n## [Unreleased]\n\n- Streaming.\n\n## [0.1.0] - 2026-02-07\n\n- x\n"
+    root = make_project(files={"pyproject.toml": pyproject, "CHANGELOG.md": changelog})
+    result = run_rg("prepare", "0.2.0rc1", "--date", "2026-02-20", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (root / "CHANGELOG.md").read_text() == changelog
+    git(root, "commit", "-qam", "release: v0.2.0rc1")
+    git(root, "tag", "v0.2.0rc1")
+    result = run_rg("prepare", "0.2.0", "--date", "2026-03-01", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "## [0.2.0] - 2026-03-01\n\n- Streaming." in (root / "CHANGELOG.md").read_text()
+
+
 def test_final_release_gathers_its_pre_releases(make_project: MakeProject) -> None:
     changelog = (
         "# Changelog\n\n## [Unreleased]\n\n## [0.2.0rc1] - 2026-02-20\n\n- Streaming.\n\n"

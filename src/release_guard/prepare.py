@@ -157,7 +157,12 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
             changes[path] = Change(path, before, edited[0])
             summary.append(f"{path}: version {edited[1]} -> {version}")
     removed: list[str] = []
-    if changelog.format in ("towncrier", "scriv"):
+    parsed = _parse_version(version)  # new_version() made sure it is valid
+    if project.config.pre_releases == "unreleased" and parsed is not None and parsed.is_prerelease:
+        summary.append(
+            f'{changelog.path}: the entries wait in [Unreleased] (pre-releases = "unreleased")'
+        )
+    elif changelog.format in ("towncrier", "scriv"):
         from release_guard.changelog.build import build_with_tool
 
         built = build_with_tool(source, project, changelog, version, day)
