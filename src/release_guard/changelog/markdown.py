@@ -36,7 +36,10 @@ def atx_heading(line: str) -> tuple[int, str] | None:
 def _rule_char(line: str) -> str | None:
     """The character of a thematic break or setext underline (---, ===, ***), else None."""
     stripped = line.strip()
-    if len(line) - len(line.lstrip(" ")) > 3 or len(stripped) < 2:
+    # `- an entry`: the second character already tells it is no rule (the common case)
+    if len(stripped) < 2 or stripped[1] not in (stripped[0], " ", "\t"):
+        return None
+    if len(line) - len(line.lstrip(" ")) > 3:
         return None
     compact = stripped.replace(" ", "").replace("\t", "")
     first = compact[0]
@@ -81,70 +84,68 @@ def scan(text: str) -> Scan:
     links: dict[str, int] = {}
     breaks: list[int] = []
     definitions: list[int] = []
-    index = 0
+    start = 0
     if lines and lines[0].strip() == "---":  # YAML front matter (mkdocs, Jekyll)
         for closing in range(1, count):
             if lines[closing].strip() in ("---", "..."):
-                index = closing + 1
+                start = closing + 1
                 break
     fence: str | None = None
     in_comment = False
     previous_text = False  # the line before is paragraph text (a setext title candidate)
-    while index < count:
+    for index in range(start, count):
         line = lines[index]
         if fence is not None:
             content[index] = 1
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+            stripped = line.strip()
+            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
                 fence = None
-            index += 1
             continue
-        first = line.lstrip(" ")[:1]
+        first = line[:1]
+        if first == " ":
+            first = line.lstrip(" ")[:1]
         if in_comment or (first == "<" and line.lstrip().startswith("<!--")):
             in_comment = "-->" not in line
             previous_text = False
-            index += 1
             continue
-        opening = _fence(line) if first in ("`", "~") else None
-        if opening is not None:
-            fence = opening
-            content[index] = 1
+        if not first or (first in " \t" and not line.strip()):
             previous_text = False
-            index += 1
             continue
-        if not line.strip():
-            previous_text = False
-            index += 1
-            continue
-        atx = atx_heading(line) if first == "#" else None
-        if atx is not None:
-            headings.append(Heading(index, atx[0], atx[1], index + 1))
-            previous_text = False
-            index += 1
-            continue
-        rule = _rule_char(line) if first in ("-", "=", "*", "_") else None
-        if rule is not None and rule in "=-" and previous_text:
-            # setext: the previous line, counted as text, is the title
-            content[index - 1] = 0
-            title = lines[index - 1].strip()
-            headings.append(Heading(index - 1, 1 if rule == "=" else 2, title, index + 1))
-            previous_text = False
-            index += 1
-            continue
-        if rule is not None and rule in "-*_":
-            breaks.append(index)
-            previous_text = False
-            index += 1
-            continue
-        label = _link_definition(line) if first == "[" else None
-        if label is not None:
-            links.setdefault(label, index + 1)
-            definitions.append(index)
-            previous_text = False
-            index += 1
-            continue
+        if first == "#":
+            atx = atx_heading(line)
+            if atx is not None:
+                headings.append(Heading(index, atx[0], atx[1], index + 1))
+                previous_text = False
+                continue
+        elif first in "`~":
+            opening = _fence(line)
+            if opening is not None:
+                fence = opening
+                content[index] = 1
+                previous_text = False
+                continue
+        elif first in "-=*_":
+            rule = _rule_char(line)
+            if rule is not None and rule in "=-" and previous_text:
+                # setext: the previous line, counted as text, is the title
+                content[index - 1] = 0
+                title = lines[index - 1].strip()
+                headings.append(Heading(index - 1, 1 if rule == "=" else 2, title, index + 1))
+                previous_text = False
+                continue
+            if rule is not None and rule in "-*_":
+                breaks.append(index)
+                previous_text = False
+                continue
+        elif first == "[":
+            label = _link_definition(line)
+            if label is not None:
+                links.setdefault(label, index + 1)
+                definitions.append(index)
+                previous_text = False
+                continue
         content[index] = 1
-        previous_text = not _is_list_item(line) and len(line) - len(line.lstrip(" ")) < 4
-        index += 1
+        previous_text = not _is_list_item(line) and line[:4] != "    "
     return Scan(lines, headings, content, links, breaks, definitions)
 
 

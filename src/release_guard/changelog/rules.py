@@ -234,7 +234,13 @@ def version_rules(
     if current is None:
         return []  # RG105 already says the version is invalid
     findings = []
-    section = section_for(changelog, version)
+    # one parse for both questions: a changelog may hold 10,000 releases
+    section = next(
+        (r for r, parsed in zip(changelog.releases, released) if parsed == current),
+        None,
+    )
+    if section is None and ".post" in version:
+        section = section_for(changelog, version)
     anchor = changelog.unreleased[0].line if changelog.unreleased else None
     # At release, RG302 speaks for a missing section, pre-release or not.
     if not release and not current.is_prerelease and section is None:
