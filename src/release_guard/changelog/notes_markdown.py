@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from release_guard.changelog.rst import adornment
+
 _LITERAL = re.compile(r"``([^`]+)``")
 _ROLE = re.compile(r":([A-Za-z][\w.+-]*):`([^`]+)`")
 _LINK = re.compile(r"`([^`<]+?)\s*<([^`>]+)>`__?")
@@ -17,7 +19,6 @@ _EMPHASIS_ROLE_TARGET = re.compile(r"^(.*?)\s*<([^>]+)>$")
 _BULLET = re.compile(r"^( *)([-*+]|\d+[.)]|#\.)( +)(.*)$")
 _ISSUE_ROLES = {"issue", "pr", "ghissue", "ghpull", "gh", "bug", "pull"}
 _USER_ROLES = {"user", "ghuser"}
-_ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _role(match: re.Match[str]) -> str:
@@ -59,10 +60,7 @@ def _inline_text(text: str) -> str:
 
 
 def _is_adornment(line: str) -> bool:
-    stripped = line.strip()
-    return (
-        len(stripped) >= 3 and stripped[0] in _ADORNMENT and stripped == stripped[0] * len(stripped)
-    )
+    return adornment(line.rstrip()) is not None
 
 
 def rst_to_markdown(text: str) -> str:

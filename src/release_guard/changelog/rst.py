@@ -18,7 +18,7 @@ FORMAT = "rst"
 _ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-def _adornment(line: str) -> str | None:
+def adornment(line: str) -> str | None:
     """The character of a title adornment or transition line (`=====`), else None."""
     stripped = line.rstrip()
     if len(stripped) < 3 or stripped[0] not in _ADORNMENT or stripped != line.lstrip():
@@ -73,7 +73,7 @@ def scan(text: str) -> Scan:
             headings.append(Heading(title_index, level, title_text, end))
             index = end
             continue
-        if not indented and _adornment(line) is not None:
+        if not indented and adornment(line) is not None:
             breaks.append(index)  # a transition
             index += 1
             continue
@@ -87,14 +87,14 @@ def _title_at(lines: list[str], index: int) -> tuple[str, bool, str, int] | None
     line = lines[index]
     if line[:1] in " \t":
         return None
-    over = _adornment(line)
+    over = adornment(line)
     if over is not None and index + 2 < len(lines):
         text = lines[index + 1].strip()
-        if text and _adornment(lines[index + 2]) == over and _adornment(lines[index + 1]) is None:
+        if text and adornment(lines[index + 2]) == over and adornment(lines[index + 1]) is None:
             return over, True, text, index + 3
     if over is not None or index + 1 >= len(lines):
         return None
-    under = _adornment(lines[index + 1])
+    under = adornment(lines[index + 1])
     if under is None:
         return None
     # docutils takes a shorter underline too (with a warning): a title is what the author meant
