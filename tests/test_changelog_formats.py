@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 import json
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -507,3 +509,34 @@ def test_prepare_copies_the_newest_heading(
     result = run_rg("prepare", "0.2.0", "--date", "2026-03-01", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (root / path).read_text() == expected
+
+
+def test_prepare_without_towncrier_installed_refuses_and_writes_nothing(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    # a virtual environment that sees release-guard's packages but has no towncrier script
+    real = Path(sys.executable)
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    home = Path(sysconfig.get_paths()["purelib"])
+    (venv / "pyvenv.cfg").write_text(f"home = {Path(sys._base_executable).parent}\n")
+    site = venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "real.pth").write_text(f"{home}\n{Path(__file__).resolve().parent.parent / 'src'}\n")
+    python = venv / "bin" / "python"
+    python.symlink_to(real.resolve())
+    root = towncrier_project(make_project, {"12.added.md": "Streaming."})
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    result = subprocess.run(
+        [str(python), "-m", "release_guard", "prepare", "0.2.0"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "RG607" in result.stdout + result.stderr
+    assert "release-guard[towncrier]" in result.stdout + result.stderr
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
