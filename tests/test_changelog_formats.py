@@ -519,7 +519,8 @@ def test_prepare_without_towncrier_installed_refuses_and_writes_nothing(
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     home = Path(sysconfig.get_paths()["purelib"])
-    (venv / "pyvenv.cfg").write_text(f"home = {Path(sys._base_executable).parent}\n")
+    base = Path(getattr(sys, "_base_executable", sys.executable)).parent
+    (venv / "pyvenv.cfg").write_text(f"home = {base}\n")
     site = venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
     site.mkdir(parents=True)
     (site / "real.pth").write_text(f"{home}\n{Path(__file__).resolve().parent.parent / 'src'}\n")
