@@ -31,11 +31,13 @@ MONTHS = {
     for name in names
 }
 _ORDINALS = ("st", "nd", "rd", "th")
+# Patterns compiled on first use (re caches them), not at import: the commit path reads most
+# dates through titles._COMMON and never needs these.
 # the common case, found by one regex scan (fixed-width groups: no backtracking)
-_ISO = re.compile(r"(?<![0-9A-Za-z./-])([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?![0-9A-Za-z/-])")
-_WORD = re.compile(r"[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)*")  # separators outside the class
+_ISO = r"(?<![0-9A-Za-z./-])([0-9]{4})([-/])([0-9]{1,2})\2([0-9]{1,2})(?![0-9A-Za-z/-])"
+_WORD = r"[0-9A-Za-z]+(?:[-/.][0-9A-Za-z]+)*"  # separators outside the class
 # `6th December, 2024` or `Dec 6, 2024`: each branch starts differently, each part is bounded
-_PROSE = re.compile(
+_PROSE = (
     r"(?<![0-9A-Za-z])(?:([0-9]{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]{3,9})\.?,?"
     r"|([A-Za-z]{3,9})\.?[ \t]+([0-9]{1,2})(?:st|nd|rd|th)?,?)[ \t]+([0-9]{4})(?![0-9])"
 )
@@ -96,12 +98,12 @@ def _month(token: str) -> int | None:
 
 def find_date(text: str) -> Date | None:
     """The first date in `text`, in any of the forms changelogs use."""
-    iso = _ISO.search(text)
+    iso = re.search(_ISO, text)
     if iso is not None and not any(char.isdigit() for char in text[: iso.start()]):
         day = real_day(int(iso.group(1)), int(iso.group(3)), int(iso.group(4)))
         style = "iso" if iso.group(2) == "-" else "slash"
         return Date(iso.group(), day, style, iso.start())
-    prose = _PROSE.search(text)
+    prose = re.search(_PROSE, text)
     if prose is not None and not any(char.isdigit() for char in text[: prose.start()]):
         leading_day = prose.group(1) is not None
         month = MONTHS.get((prose.group(2) if leading_day else prose.group(3)).lower())
@@ -110,7 +112,7 @@ def find_date(text: str) -> Date | None:
             day = real_day(int(prose.group(5)), month, number)
             style = "day-month" if leading_day else "month-day"
             return Date(prose.group(), day, style, prose.start())
-    words = [(match.group(), match.start()) for match in _WORD.finditer(text)]
+    words = [(match.group(), match.start()) for match in re.finditer(_WORD, text)]
     for position, (word, offset) in enumerate(words):
         numeric = _numeric(word)
         if numeric is not None:

@@ -7,32 +7,56 @@ from typing import NamedTuple
 from release_guard.changelog.dates import Date
 
 
-class Release(NamedTuple):
+class Release:
     """One release section, in file order."""
 
-    line: int  # 1-based line of the heading
-    label: str  # the heading's text as written, markup removed: for messages
-    version: str  # the version as written, without a leading v
-    date: Date | None  # None when the section is undated
-    body: tuple[int, int]  # 0-based [start, end) line indexes of the body
-    first_entry: int | None  # 1-based line of the first entry; None: the section is empty
-    yanked: bool = False
-    linked: bool = False  # the heading carries its own link
+    __slots__ = ("body", "date", "first_entry", "label", "line", "linked", "version", "yanked")
+
+    def __init__(
+        self,
+        line: int,
+        label: str,
+        version: str,
+        date: Date | None,
+        body: tuple[int, int],
+        first_entry: int | None,
+        yanked: bool = False,
+        linked: bool = False,
+    ) -> None:
+        self.line = line  # 1-based line of the heading
+        self.label = label  # the heading's text as written, markup removed: for messages
+        self.version = version  # the version as written, without a leading v
+        self.date = date  # None when the section is undated
+        self.body = body  # 0-based [start, end) line indexes of the body
+        self.first_entry = first_entry  # 1-based line of the first entry; None: empty
+        self.yanked = yanked
+        self.linked = linked  # the heading carries its own link
 
     @property
     def has_entries(self) -> bool:
         return self.first_entry is not None
 
 
-class Unreleased(NamedTuple):
+class Unreleased:
     """Where changes wait for the next release: a section, or a fragment directory."""
 
-    line: int | None
-    label: str  # "[Unreleased]", "3.2.0 (unreleased)", "changelog.d/"
-    version: str | None  # a planned version, when the heading names one
-    body: tuple[int, int]
-    first_entry: int | None  # 1-based line of the first waiting entry
-    path: str | None = None  # the file (or fragment) holding the first entry
+    __slots__ = ("body", "first_entry", "label", "line", "path", "version")
+
+    def __init__(
+        self,
+        line: int | None,
+        label: str,
+        version: str | None,
+        body: tuple[int, int],
+        first_entry: int | None,
+        path: str | None = None,
+    ) -> None:
+        self.line = line
+        self.label = label  # "[Unreleased]", "3.2.0 (unreleased)", "changelog.d/"
+        self.version = version  # a planned version, when the heading names one
+        self.body = body
+        self.first_entry = first_entry  # 1-based line of the first waiting entry
+        self.path = path  # the file (or fragment) holding the first entry
 
     @property
     def has_entries(self) -> bool:

@@ -13,8 +13,8 @@ from release_guard.changelog.dates import Date, find_date
 UNRELEASED_WORDS = frozenset(("unreleased", "upcoming", "unpublished"))
 UNRELEASED_PHRASES = ("in development", "not released yet", "not yet released")
 MAX_PREFIX_WORDS = 3  # "Version 1.2", "pytest 1.2", "Changes in version 1.2"
-_WORD = re.compile(r"[^ \t()\[\],;:|*]+")  # one character class: no backtracking
-_VERSION = re.compile(r"[vV]?([0-9]+\.[0-9A-Za-z.+!_-]*)")
+_WORD = r"[^ \t()\[\],;:|*]+"  # one character class: no backtracking
+_VERSION = r"[vV]?([0-9]+\.[0-9A-Za-z.+!_-]*)"  # compiled on first use, as dates' are
 # the shapes most headings have, read in one match: `[1.2.3] - 2024-12-06`,
 # `[1.2.3](url) - 2024-12-06`, `1.2.3 (2024-12-06)` (each part one bounded class)
 _COMMON = re.compile(
@@ -100,12 +100,12 @@ def plain(title: str) -> tuple[str, bool]:
 
 def words_of(text: str) -> list[tuple[str, int]]:
     """Words and their offsets, split at spaces and light punctuation."""
-    return [(match.group(), match.start()) for match in _WORD.finditer(text)]
+    return [(match.group(), match.start()) for match in re.finditer(_WORD, text)]
 
 
 def version_word(word: str) -> str | None:
     """The version a word names (v1.2.3 -> 1.2.3); None when it is no version."""
-    match = _VERSION.fullmatch(word)
+    match = re.fullmatch(_VERSION, word)
     if match is None:
         return None
     bare = match.group(1).rstrip(".-")
@@ -124,6 +124,8 @@ def read_title(raw: str) -> Title | None:
     """A release or unreleased title; None when the title names neither."""
     if _HINT.search(raw) is None:  # no digit, no marker: the common `### Fixed`
         return None
+    if raw.strip(" \t[]#").lower() == "unreleased":  # the spec's own heading, at once
+        return Title("Unreleased", None, None, None, True, False, False)
     common = _COMMON.fullmatch(raw.strip())
     if (
         common is not None

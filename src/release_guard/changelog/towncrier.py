@@ -119,11 +119,19 @@ def fragment_type(name: str, types: dict[str, bool]) -> str | None:
 def read(source: Source, pyproject: dict[str, Any], path: str, text: str | None) -> Changelog:
     found = settings(source, pyproject)
     assert found is not None  # discovery chose this format from the configuration
-    from fnmatch import fnmatch
+    names = {pattern for pattern in found.ignore if not any(c in pattern for c in "*?[")}
+    globs = [pattern for pattern in found.ignore if pattern not in names]
 
     # a missing fragment directory holds no fragments: git keeps no empty directory
     def ignored(name: str) -> bool:
-        return any(fnmatch(name.lower(), pattern) for pattern in found.ignore)
+        lowered = name.lower()
+        if lowered in names:
+            return True
+        if not globs:
+            return False
+        from fnmatch import fnmatch  # only for configured glob patterns
+
+        return any(fnmatch(lowered, pattern) for pattern in globs)
 
     def judge(name: str, body: str) -> str | None:
         kind = fragment_type(name, found.types)
