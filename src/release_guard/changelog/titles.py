@@ -21,6 +21,8 @@ _COMMON = re.compile(
     r"(\[)?([vV]?[0-9]+(?:\.[0-9]+)+)(\])?(\[\]|\([^()\s]*\))?"
     r"[ \t]*(?:[-\u2013\u2014][ \t]*|\()([0-9]{4})-([0-9]{2})-([0-9]{2})\)?"
 )
+# `1.2.3 (December 6, 2024)`: the version, and a date in parentheses read by find_date
+_PARENTHESIZED = re.compile(r"([vV]?[0-9]+(?:\.[0-9]+)+)[ \t]+\(([^()]{6,40})\)")
 _HINT = re.compile(r"[0-9]|unrel|upcom|unpub|in dev|not (?:yet )?rel", re.IGNORECASE)
 
 
@@ -133,6 +135,13 @@ def read_title(raw: str) -> Title | None:
         and (common.group(4) is None or common.group(3) is not None)
     ):
         return _common_title(raw, common)
+    parenthesized = _PARENTHESIZED.fullmatch(raw.strip())
+    if parenthesized is not None:
+        date = find_date(parenthesized.group(2))
+        if date is not None and date.start == 0 and date.written == parenthesized.group(2).strip():
+            written = parenthesized.group(1)
+            text = parenthesized.group()
+            return Title(text, written.lstrip("vV"), written, date, False, False, False)
     text, linked = plain(raw)
     words = words_of(text)
     version = written = None
