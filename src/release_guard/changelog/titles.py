@@ -22,8 +22,8 @@ _COMMON = re.compile(
     r"[ \t]*(?:[-\u2013\u2014][ \t]*|\()([0-9]{4})-([0-9]{2})-([0-9]{2})\)?"
 )
 # `1.2.3 (December 6, 2024)`: the version, and a date in parentheses read by find_date
-_PARENTHESIZED = re.compile(r"([vV]?[0-9]+(?:\.[0-9]+)+)[ \t]+\(([^()]{6,40})\)")
-_HINT = re.compile(r"[0-9]|unrel|upcom|unpub|in dev|not (?:yet )?rel", re.IGNORECASE)
+_PARENTHESIZED = r"([vV]?[0-9]+(?:\.[0-9]+)+)[ \t]+\(([^()]{6,40})\)"  # on first use
+_DIGITS = "0123456789"
 
 
 class Title:
@@ -124,8 +124,8 @@ def is_unreleased_text(lowered: str) -> bool:
 
 def read_title(raw: str) -> Title | None:
     """A release or unreleased title; None when the title names neither."""
-    if _HINT.search(raw) is None:  # no digit, no marker: the common `### Fixed`
-        return None
+    if not any(digit in raw for digit in _DIGITS) and not is_unreleased_text(raw.lower()):
+        return None  # no digit, no marker: the common `### Fixed`
     if raw.strip(" \t[]#").lower() == "unreleased":  # the spec's own heading, at once
         return Title("Unreleased", None, None, None, True, False, False)
     common = _COMMON.fullmatch(raw.strip())
@@ -135,7 +135,7 @@ def read_title(raw: str) -> Title | None:
         and (common.group(4) is None or common.group(3) is not None)
     ):
         return _common_title(raw, common)
-    parenthesized = _PARENTHESIZED.fullmatch(raw.strip())
+    parenthesized = re.fullmatch(_PARENTHESIZED, raw.strip())
     if parenthesized is not None:
         date = find_date(parenthesized.group(2))
         if date is not None and date.start == 0 and date.written == parenthesized.group(2).strip():
