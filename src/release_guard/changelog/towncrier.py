@@ -10,7 +10,7 @@ The configuration is read as towncrier reads it (`towncrier.toml` before pyproje
 from __future__ import annotations
 
 import posixpath
-from typing import Any, NamedTuple
+from typing import Any
 
 from release_guard.changelog.fragments import read_fragments, with_fragments
 from release_guard.changelog.model import Changelog
@@ -23,13 +23,27 @@ DEFAULT_TYPES = {"feature": True, "bugfix": True, "doc": True, "removal": True, 
 ALWAYS_IGNORED = (".gitignore", ".gitkeep", ".keep", "readme", "readme.md", "readme.rst")
 
 
-class Settings(NamedTuple):
-    config_file: str
-    filename: str
-    directories: list[str]  # one per [[tool.towncrier.section]]
-    types: dict[str, bool]  # type -> whether its content is shown (so must not be empty)
-    ignore: tuple[str, ...]  # lower-cased fnmatch patterns
-    issue_format: str | None
+class Settings:
+    """towncrier's configuration, as far as release-guard reads it (a plain class: this runs
+    at every commit of a towncrier project)."""
+
+    __slots__ = ("config_file", "directories", "filename", "ignore", "issue_format", "types")
+
+    def __init__(
+        self,
+        config_file: str,
+        filename: str,
+        directories: list[str],
+        types: dict[str, bool],
+        ignore: tuple[str, ...],
+        issue_format: str | None,
+    ) -> None:
+        self.config_file = config_file
+        self.filename = filename
+        self.directories = directories  # one per [[tool.towncrier.section]]
+        self.types = types  # type -> whether its content is shown (so must not be empty)
+        self.ignore = ignore  # lower-cased fnmatch patterns
+        self.issue_format = issue_format
 
 
 def table(source: Source, pyproject: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
