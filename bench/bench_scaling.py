@@ -10,7 +10,7 @@ so interpreter start-up does not dilute the ratio; the pre-push hook is a shell 
 as one. The inputs are those of issues #12 and #14 (docs/design.md, "Linear time"):
 
 - pyproject-header: a line `[` + N spaces inside a multi-line string (a table-header regex)
-- prepare-findings: `prepare` refused by N undated sections (a line mapping per finding)
+- prepare-findings: `prepare` refused by N findings, a version repeated N times (RG205)
 - compare-link: `prepare` with an N-character compare link
 - version-files: `prepare` with N version files
 - hook-refs: the pre-push hook's shell part over N pushed refs (branches: no Python)
@@ -94,7 +94,8 @@ def pyproject_header(root: Path, n: int) -> Callable[[], object]:
 
 
 def prepare_findings(root: Path, n: int) -> Callable[[], object]:
-    sections = "".join(f"## [0.{k}.0]\n\n- Change {k}.\n\n" for k in range(n, 0, -1))
+    # one finding per section: the version repeated (RG205)
+    sections = "".join(f"## [0.1.0] - 2020-01-01\n\n- Change {k}.\n\n" for k in range(n))
     project(root, {"CHANGELOG.md": CHANGELOG_HEAD + "\n" + sections})
     return lambda: run_cli("prepare", "minor", "--root", str(root), "--dry-run")
 
@@ -234,7 +235,7 @@ PEAKS: list[int] = []
 # name -> (build, N, unit)
 CASES: dict[str, tuple[Callable[[Path, int], Callable[[], object]], int, str]] = {
     "pyproject-header": (pyproject_header, 200_000, "spaces"),
-    "prepare-findings": (prepare_findings, 300, "undated sections"),
+    "prepare-findings": (prepare_findings, 300, "repeated sections"),
     "compare-link": (compare_link, 300_000, "characters"),
     "version-files": (version_files, 1_000, "version files"),
     "hook-refs": (hook_refs, 16_000, "refs"),

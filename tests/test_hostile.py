@@ -205,7 +205,7 @@ def test_notes_output_refuses_a_symlink_and_leaves_it_and_its_target(
     (repo / "notes.md").symlink_to(target)
     result = _notes_to(repo, "notes.md")
     assert result.returncode == 2, result.stderr
-    assert "notes.md: RG607" in result.stderr
+    assert "notes.md: RG608" in result.stderr
     assert "symbolic link" in result.stderr
     assert (repo / "notes.md").is_symlink()
     assert target.read_text() == "keep me\n"
@@ -216,7 +216,7 @@ def test_notes_output_refuses_a_fifo_without_hanging(make_project: MakeProject) 
     os.mkfifo(repo / "notes.fifo")
     result = _notes_to(repo, "notes.fifo")
     assert result.returncode == 2, result.stderr
-    assert "RG607" in result.stderr
+    assert "RG608" in result.stderr
     assert "FIFO" in result.stderr
     assert stat.S_ISFIFO(os.lstat(repo / "notes.fifo").st_mode)
 
@@ -229,7 +229,7 @@ def test_notes_output_refuses_a_device(make_project: MakeProject) -> None:
     os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     result = _notes_to(repo, "null")
     assert result.returncode == 2, result.stderr
-    assert "RG607" in result.stderr
+    assert "RG608" in result.stderr
     assert "device" in result.stderr
     assert stat.S_ISCHR(os.lstat(device).st_mode)
 
@@ -238,9 +238,9 @@ def test_notes_output_errors_carry_codes(make_project: MakeProject) -> None:
     repo = make_project()
     (repo / "taken").mkdir()
     for output, code in (
-        ("no/such/dir/notes.md", "RG607"),
-        ("taken", "RG607"),
-        ("CHANGELOG.md", "RG607"),
+        ("no/such/dir/notes.md", "RG608"),
+        ("taken", "RG608"),
+        ("CHANGELOG.md", "RG608"),
     ):
         result = _notes_to(repo, output)
         assert result.returncode == 2, result.stderr
@@ -311,18 +311,19 @@ def test_a_version_file_that_breaks_its_own_coding_declaration(make_project: Mak
 
 def test_prepares_findings_point_at_the_lines_as_they_are_now(make_project: MakeProject) -> None:
     """One line mapping per planned file (not one diff per finding), still exact: the heading
-    prepare inserts above them does not shift the lines the findings name."""
-    undated = "".join(f"## [0.0.{k}]\n\n- Change {k}.\n\n" for k in range(9, 0, -1))
+    prepare inserts above them does not shift the lines the findings name (RG205, a version
+    repeated: one finding per repeat)."""
+    repeated = "".join(f"## [0.0.1] - 2020-01-0{k}\n\n- Change {k}.\n\n" for k in range(9, 0, -1))
     changelog = THEO_CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n- More.\n\n")
-    changelog += "\n" + undated
+    changelog += "\n" + repeated
     repo = make_project(files={"CHANGELOG.md": changelog})
     result = run_rg("prepare", "minor", "--format", "json", cwd=repo)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = (repo / "CHANGELOG.md").read_text().split("\n")
-    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "RG204"]
-    assert len(found) == 9
+    found = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "RG205"]
+    assert len(found) == 8  # every repeat of the first [0.0.1]
     for finding in found:
-        assert lines[finding["line"] - 1].startswith("## [0.0."), finding
+        assert lines[finding["line"] - 1].startswith("## [0.0.1] - 2020-01-0"), finding
 
 
 def test_prepare_sees_uncommitted_files_of_a_project_in_a_subdirectory(tmp_path: Path) -> None:

@@ -159,11 +159,11 @@ def test_output_file_is_written_whole_and_only_on_success(project: Path) -> None
 def test_output_that_cannot_be_written(project: Path) -> None:
     code, _, err = notes(project, "1.2.5", "--output", "no/such/dir/notes.md")
     assert code == 2
-    assert "RG607 --output no/such/dir/notes.md: its directory does not exist" in err
+    assert "RG608 --output no/such/dir/notes.md: its directory does not exist" in err
     (project / "taken").mkdir()
     code, out, err = notes(project, "1.2.5", "--output", "taken")
     assert (code, out) == (2, "")
-    assert "taken: RG607 --output taken: is a directory, not a regular file" in err
+    assert "taken: RG608 --output taken: is a directory, not a regular file" in err
     code, out, err = notes(project, "1.2.5", "--output", "/proc/notes.md")  # even for root
     assert (code, out) == (2, "")
     assert "/proc/notes.md: RG606 cannot write /proc/notes.md: " in err
