@@ -7,9 +7,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
+
+if TYPE_CHECKING:
+    from release_guard.report import Outcome
 
 THEO_PYPROJECT = """\
 [build-system]
@@ -161,3 +164,34 @@ def bare_remote(tmp_path: Path) -> Path:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     return remote
+
+
+def checked(root: Path, **options: Any) -> Outcome:
+    """`run_checks` on the working tree; when it is a clean git checkout, also on its HEAD
+    commit read through git (as the tag guard and CI read it), asserting both read the same.
+
+    Input errors are compared too (re-raised from the working tree's run)."""
+    from release_guard.check import run_checks
+    from release_guard.findings import InputError
+    from release_guard.source import CatFile, GitCommit, WorkTree
+
+    def run(source: Any) -> Outcome | InputError:
+        try:
+            return run_checks(source, **options)
+        except InputError as error:
+            return error
+
+    on_disk = run(WorkTree(str(root)))
+    clean = (root / ".git").exists() and not git(root, "status", "--porcelain")
+    if clean:
+        with CatFile(str(root)) as cat_file:
+            in_git = run(GitCommit(cat_file, git(root, "rev-parse", "HEAD"), label="HEAD"))
+        assert _comparable(in_git) == _comparable(on_disk), "the two sources read differently"
+    if isinstance(on_disk, Exception):
+        raise on_disk
+    return on_disk
+
+
+def _comparable(result: Any) -> object:
+    findings = [result.finding] if isinstance(result, Exception) else result.findings
+    return [f._replace(message=f.message.replace(" (at HEAD)", "")) for f in findings]
