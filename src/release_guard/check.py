@@ -37,6 +37,12 @@ def run_checks(
     findings = list(versions.findings)
     notes += versions.notes
     config = project.config
+    if tag is not None and versions.version is not None and _is_moving_tag(project, tag, versions):
+        notes.append(
+            f"tag {tag} is a moving tag (the commit is at {versions.version}): "
+            "release rules not applied"
+        )
+        tag = None
     text = read_text(source, config.changelog)
     changelog = kac.parse(text, config.changelog) if text is not None else None
     if changelog is None:
@@ -52,6 +58,14 @@ def run_checks(
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
+
+
+def _is_moving_tag(project: Project, tag: str, versions: VersionReport) -> bool:
+    from release_guard import tags
+
+    assert versions.version is not None
+    claimed = project.config.version_in_tag(tag) or tags.claimed_version(project.config, tag)
+    return claimed is not None and tags.is_moving(claimed, versions.version)
 
 
 def _version_in_changelog(
@@ -100,11 +114,15 @@ def _release_rules(
     if version is None and project.version_source.kind == "vcs":
         version = config.version_in_tag(tag)  # the tag is the version
         if version is None:
+            from release_guard.tags import version_at_end
+
+            found = version_at_end(tag)
+            expected = f" (expected tag {config.tag_for(found[1])})" if found else ""
             return [
                 Finding(
                     "RG301",
                     f"tag {tag} does not follow tag-format {config.tag_format}, "
-                    "so it names no version",
+                    f"so it names no version{expected}",
                     PYPROJECT,
                 )
             ]
@@ -113,10 +131,15 @@ def _release_rules(
     findings = []
     expected = config.tag_for(version)
     if tag != expected:
+        mismatch = (
+            f"tag {tag} does not follow tag-format {config.tag_format}"
+            if config.version_in_tag(tag) is None
+            else f"tag {tag} does not match version {version} in {versions.path}"
+        )
         findings.append(
             Finding(
                 "RG301",
-                f"tag {tag} does not match version {version} in {versions.path} (expected tag {expected})",
+                f"{mismatch} (expected tag {expected} for version {version})",
                 versions.path,
                 versions.line,
             )
@@ -168,14 +191,16 @@ def _release_rules(
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
-    """The tag of a CI tag build (GitHub Actions), when it follows tag-format."""
+    """The tag of a CI tag build (GitHub Actions), when it names a release (release_guard.tags):
+    by tag-format, or by ending in a version (then refused with the expected tag)."""
     if os.environ.get("GITHUB_REF_TYPE") != "tag":
         return None
     tag = os.environ.get("GITHUB_REF_NAME", "")
-    if project.config.version_in_tag(tag) is None:
-        notes.append(
-            f"tag {tag!r} does not follow tag-format {project.config.tag_format!r}: release rules not applied"
-        )
+    from release_guard.tags import claimed_version, why_no_release
+
+    if claimed_version(project.config, tag) is None:
+        reason = why_no_release(project.config, tag)
+        notes.append(f"tag {tag!r} {reason}: release rules not applied")
         return None
     return tag
 

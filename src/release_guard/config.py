@@ -32,6 +32,7 @@ class Config(NamedTuple):
     release_branches: tuple[str, ...] = ()
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
+    ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -350,6 +351,7 @@ _KEYS = {
     "release-branches",
     "wheel-files",
     "sdist-files",
+    "ignore-tags",
 }
 
 
@@ -440,6 +442,7 @@ def _read_config(
         release_branches=strings("release-branches") or (),
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
+        ignore_tags=strings("ignore-tags") or (),
     )
 
 

@@ -21,6 +21,7 @@ from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
 from release_guard.source import CatFile, GitCommit, WorkTree, git_output
+from release_guard.tags import claimed_version, why_no_release
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -124,14 +125,14 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
     try:
         project = load_project(source)
     except InputError as error:
-        if error.finding.code == "RG001" and fallback.config.version_in_tag(tag) is None:
+        if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
             note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, notes=[note])
         return verdict._replace(findings=[_at(tag, error.finding)])
     config = project.config
     verdict = verdict._replace(config=config)
-    if config.version_in_tag(tag) is None:
-        note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
+    if claimed_version(config, tag) is None:
+        note = f"{tag}: {why_no_release(config, tag)}: not judged"
         return verdict._replace(judged=False, notes=[note])
     try:
         outcome = run_checks(source, tag=tag, project=project)
