@@ -18,10 +18,11 @@ from release_guard.arguments import add_output_arguments, find_root
 from release_guard.check import run_checks
 from release_guard.config import Config, load_project
 from release_guard.findings import Finding, InputError, input_error
+from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
 from release_guard.source import CatFile, GitCommit, WorkTree, git_output
-from release_guard.tags import claimed_version, why_no_release
+from release_guard.tags import claimed_version, ignored, why_no_release
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -54,6 +55,7 @@ class Verdict(NamedTuple):
     config: Config | None  # the tagged commit's [tool.release-guard], when it could be read
     findings: list[Finding]
     notes: list[str]
+    history: bool = False  # an old release carried by the push, not judged (history.py)
 
     @property
     def refused(self) -> bool:
@@ -111,8 +113,17 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
         return []
     fallback = _FallbackConfig(repo_dir)
     with CatFile(repo_dir) as cat_file:
-        verdicts = [judge_tag(cat_file, tag, sha, fallback) for tag, sha in tags]
+        releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
+        old = historical(cat_file, releases)
+        verdicts = [
+            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback)
+            for tag, sha in tags
+        ]
     return _check_release_branches(verdicts, repo_dir)
+
+
+def _history(tag: str) -> Verdict:
+    return Verdict(tag, None, False, judged=False, config=None, findings=[], notes=[], history=True)
 
 
 def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
@@ -131,8 +142,12 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
         return verdict._replace(findings=[_at(tag, error.finding)])
     config = project.config
     verdict = verdict._replace(config=config)
-    if claimed_version(config, tag) is None:
-        note = f"{tag}: {why_no_release(config, tag)}: not judged"
+    # the working tree's ignore-tags counts too: a published tag's commit cannot be changed
+    if ignored(fallback.config, tag) or claimed_version(config, tag) is None:
+        why = why_no_release(
+            config if claimed_version(config, tag) is None else fallback.config, tag
+        )
+        note = f"{tag}: {why}: not judged"
         return verdict._replace(judged=False, notes=[note])
     try:
         outcome = run_checks(source, tag=tag, project=project)
@@ -279,21 +294,39 @@ def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
     lines = [f"release-guard refused the push{where}: nothing was sent."]
     refused = [v for v in verdicts if v.refused]
     if refused:
-        lines.append("Fix each commit above, then move its tag and push again:")
+        lines.append("A tag not published yet: fix its commit, then move the tag and push again:")
         for verdict in refused:
             flag = "-a " if verdict.annotated else ""
             now = f"  (now on {verdict.commit[:12]})" if verdict.commit else ""
             lines.append(f"  git tag -d {verdict.tag} && git tag {flag}{verdict.tag} COMMIT{now}")
+        lines.append(
+            "A tag another remote already has: never move it; release a fixed version, or "
+            "exempt it with ignore-tags in the working tree's [tool.release-guard]."
+        )
     lines.append("'git push --no-verify' skips the guard (and every other pre-push hook).")
     return "\n".join(lines)
 
 
 def _summary_note(verdicts: list[Verdict]) -> list[str]:
     judged = [v.tag for v in verdicts if v.judged]
+    history = [v.tag for v in verdicts if v.history]
+    notes = []
+    if history:
+        days = HISTORY_WINDOW // (24 * 3600)
+        notes.append(
+            f"{_some(history)}: history, not judged (more than {days} days older than the "
+            "newest release tag of this push; docs/tag-guard.md)"
+        )
     if not judged:
-        return ["no release tag in this push"]
-    shown = ", ".join(judged[:5]) + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
-    return [f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {shown}"]
+        return [*notes, "no release tag in this push"]
+    return [
+        *notes,
+        f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {_some(judged)}",
+    ]
+
+
+def _some(tags: list[str]) -> str:
+    return ", ".join(tags[:5]) + (f" and {len(tags) - 5} more" if len(tags) > 5 else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
