@@ -198,8 +198,8 @@ _RULES = (
         "RG301",
         "tag-version-mismatch",
         "the tag does not name the version the commit carries",
-        "retag: git tag -d TAG (and git push --delete origin TAG if it was pushed), "
-        "then tag the commit that carries the version",
+        "tag the commit that carries the version, in tag-format (git tag -d TAG first if it "
+        "is not published; a published tag stays: release anew)",
     ),
     Rule(
         "RG302",
