@@ -43,6 +43,8 @@ All notable changes to this project will be documented in this file.
 - M1 foundation: types, interfaces, configs, exceptions, protobuf.
 """
 
+FIXTURE_DAY = "2026-02-20T12:00:00+00:00"
+
 THEO_FILES = {
     "src/theo/__init__.py": '"""Theo OpenVoice."""\n\n__version__ = "{version}"\n',
     "src/theo/py.typed": "",
@@ -67,8 +69,14 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         GIT_CONFIG_GLOBAL=str(config),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_TERMINAL_PROMPT="0",
+        # Commits and tags are made on one fixed day, close to the dates of the fixtures'
+        # changelog sections (0.1.0: 2026-02-07, 0.2.0: 2026-03-01), as a real release is
+        # tagged close to its changelog date (RG306 compares them).
+        GIT_COMMITTER_DATE=FIXTURE_DAY,
+        GIT_AUTHOR_DATE=FIXTURE_DAY,
     )
     for name in (
+        "CI",  # `check` reads tag dates in CI only (RG306): tests ask for it explicitly
         "GITHUB_ACTIONS",
         "GITHUB_REF_TYPE",
         "GITHUB_REF_NAME",
@@ -187,11 +195,11 @@ def checked(root: Path, **options: Any) -> Outcome:
         with CatFile(str(root)) as cat_file:
             in_git = run(GitCommit(cat_file, git(root, "rev-parse", "HEAD"), label="HEAD"))
         assert _comparable(in_git) == _comparable(on_disk), "the two sources read differently"
-    if isinstance(on_disk, Exception):
+    if isinstance(on_disk, InputError):
         raise on_disk
     return on_disk
 
 
 def _comparable(result: Any) -> object:
-    findings = [result.finding] if isinstance(result, Exception) else result.findings
+    findings = [result.finding] if hasattr(result, "finding") else result.findings
     return [f._replace(message=f.message.replace(" (at HEAD)", "")) for f in findings]

@@ -6,7 +6,7 @@ import datetime
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
 from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
@@ -17,6 +17,9 @@ from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
 from release_guard.versions import VersionReport, check_versions
 
+if TYPE_CHECKING:
+    from release_guard.tagdates import TagDates
+
 
 def run_checks(
     source: Source,
@@ -24,10 +27,12 @@ def run_checks(
     today: datetime.date | None = None,
     tag_from_environment: bool = False,
     project: Project | None = None,
+    tag_dates: TagDates | None = None,
 ) -> Outcome:
     """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too.
 
-    `project` is the tree's own, when the caller has already loaded it."""
+    `project` is the tree's own, when the caller has already loaded it; `tag_dates`, the
+    repository's tags by version, when git is at hand (RG306, release_guard.tagdates)."""
     if project is None:
         project = load_project(source)
     notes: list[str] = []
@@ -55,6 +60,10 @@ def run_checks(
         )
         if versions.version is not None:
             findings += _version_in_changelog(versions, changelog, release=tag is not None)
+        if tag_dates:
+            from release_guard.tagdates import date_findings
+
+            findings += date_findings(changelog, tag_dates)
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
@@ -235,6 +244,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = options.root if options.root is not None else find_root(".")
 
     def body() -> Outcome:
-        return run_checks(WorkTree(root), options.tag, tag_from_environment=True)
+        tag_dates = None
+        if options.tag is not None or os.environ.get("CI"):
+            # git only where a release is judged: at commit time it would cost too much
+            from release_guard.tagdates import read_tag_dates
+
+            tag_dates = read_tag_dates(root)
+        return run_checks(
+            WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
+        )
 
     return run_command("check", options.format or default_format(), options.quiet, body)

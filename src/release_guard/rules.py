@@ -225,6 +225,12 @@ _RULES = (
         "the tag points to something other than a commit",
         "tag a commit",
     ),
+    Rule(
+        "RG306",
+        "changelog-date-vs-tag",
+        "a release section's date is far from the date of its version's tag",
+        "write the date the release was tagged (a typo of the year is the usual cause)",
+    ),
     # Distributions.
     Rule(
         "RG401",

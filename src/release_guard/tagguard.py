@@ -22,6 +22,7 @@ from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
 from release_guard.source import CatFile, GitCommit, WorkTree, git_output
+from release_guard.tagdates import TagDates, read_tag_dates
 from release_guard.tags import claimed_version, ignored, why_no_release
 
 TAGS = "refs/tags/"
@@ -115,8 +116,9 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     with CatFile(repo_dir) as cat_file:
         releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
         old = historical(cat_file, releases)
+        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else {}
         verdicts = [
-            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback)
+            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
             for tag, sha in tags
         ]
     return _check_release_branches(verdicts, repo_dir)
@@ -126,7 +128,13 @@ def _history(tag: str) -> Verdict:
     return Verdict(tag, None, False, judged=False, config=None, findings=[], notes=[], history=True)
 
 
-def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
+def judge_tag(
+    cat_file: CatFile,
+    tag: str,
+    sha: str,
+    fallback: _FallbackConfig,
+    tag_dates: TagDates | None = None,
+) -> Verdict:
     commit, annotated, kind = peel(cat_file, sha, tag)
     verdict = Verdict(tag, commit, annotated, judged=True, config=None, findings=[], notes=[])
     if commit is None:
@@ -150,7 +158,7 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
         note = f"{tag}: {why}: not judged"
         return verdict._replace(judged=False, notes=[note])
     try:
-        outcome = run_checks(source, tag=tag, project=project)
+        outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
         return verdict._replace(findings=[_at(tag, error.finding)])
     return verdict._replace(
