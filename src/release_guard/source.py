@@ -216,7 +216,10 @@ class CatFile:
         return content
 
     def close(self) -> None:
-        self._stdin.close()
+        try:
+            self._stdin.close()
+        except OSError:
+            pass  # git has already gone: the request that found out reported it (RG006)
         self._process.wait()
 
     def __enter__(self) -> CatFile:
