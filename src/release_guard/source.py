@@ -216,10 +216,11 @@ class CatFile:
         return content
 
     def close(self) -> None:
-        try:
+        import contextlib
+
+        # git may have gone already: the request that found out has reported it (RG006)
+        with contextlib.suppress(OSError):
             self._stdin.close()
-        except OSError:
-            pass  # git has already gone: the request that found out reported it (RG006)
         self._process.wait()
 
     def __enter__(self) -> CatFile:
