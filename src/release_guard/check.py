@@ -64,6 +64,12 @@ def run_checks(
             from release_guard.tagdates import date_findings
 
             findings += date_findings(changelog, tag_dates)
+    if tag_dates:
+        from release_guard.tagdates import newest_first
+        from release_guard.tagformat import mismatch_note
+
+        note = mismatch_note(newest_first(tag_dates), config.tag_format, project.name)
+        notes += [note] if note else []
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)

@@ -139,7 +139,7 @@ def _config_keys(
     detected = [vf.path for vf in project.config.version_files]
     if found and found != detected:
         keys["version-files"] = found
-    tag_format = _tag_format(root)
+    tag_format = _tag_format(root, project.name)
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
     truth = project.version_source
@@ -199,13 +199,12 @@ def _package_dirs(source: WorkTree) -> list[str]:
     return packages
 
 
-def _tag_format(root: str) -> str:
-    """v{version}, unless the repository's release tags are bare versions."""
-    result = run_git(root, "tag", "--list")
-    tags = result.stdout.split() if result is not None and result.returncode == 0 else []
-    if any(re.match(r"v\d", tag) for tag in tags):
-        return "v{version}"
-    return "{version}" if any(re.match(r"\d+\.\d+", tag) for tag in tags) else "v{version}"
+def _tag_format(root: str, name: str | None) -> str:
+    """The format of the repository's recent release tags (release_guard.tagformat), else
+    the default."""
+    from release_guard.tagformat import learn, recent_tags
+
+    return learn(recent_tags(root), name) or "v{version}"
 
 
 def _config_block(

@@ -80,6 +80,12 @@ def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
     return findings
 
 
+def newest_first(tag_dates: TagDates) -> list[str]:
+    """The tags by date, newest first (each once)."""
+    ordered = sorted(((d, t) for pairs in tag_dates.values() for t, d in pairs), reverse=True)
+    return list(dict.fromkeys(tag for _, tag in ordered))
+
+
 def _iso_date(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text) if text else None
