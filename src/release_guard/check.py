@@ -60,15 +60,14 @@ def run_checks(
         )
         if versions.version is not None:
             findings += _version_in_changelog(versions, changelog, release=tag is not None)
-        if tag_dates:
+        if tag_dates is not None and tag_dates.by_version:
             from release_guard.tagdates import date_findings
 
             findings += date_findings(changelog, tag_dates)
-    if tag_dates:
-        from release_guard.tagdates import newest_first
+    if tag_dates is not None:
         from release_guard.tagformat import mismatch_note
 
-        note = mismatch_note(newest_first(tag_dates), config.tag_format, project.name)
+        note = mismatch_note(tag_dates.newest_first, config.tag_format, project.name)
         notes += [note] if note else []
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)

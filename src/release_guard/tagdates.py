@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.findings import Finding
 
@@ -23,12 +23,20 @@ if TYPE_CHECKING:
 
 DATE_WINDOW = 14  # days between a section's date and its tag's: a release prepared, then tagged
 
-TagDates = Mapping[str, Sequence[tuple[str, datetime.date]]]  # version -> (tag, date) pairs
+
+class TagDates(NamedTuple):
+    """The repository's tags, read once per run."""
+
+    by_version: Mapping[str, Sequence[tuple[str, datetime.date]]]  # version -> (tag, date)
+    newest_first: Sequence[str]  # every release tag, newest first
+
+
+NO_TAGS = TagDates({}, [])
 
 
 def read_tag_dates(repo_dir: str) -> TagDates:
-    """Every tag's version and date, from one `git for-each-ref`; {} outside a repository or
-    where git fails (a shallow CI checkout simply has fewer tags)."""
+    """Every tag's version and dates, from one `git for-each-ref`; none outside a repository
+    or where git fails (a shallow CI checkout simply has fewer tags)."""
     from release_guard.findings import InputError
     from release_guard.source import git_output
     from release_guard.tags import version_at_end
@@ -37,31 +45,34 @@ def read_tag_dates(repo_dir: str) -> TagDates:
         listing = git_output(
             repo_dir,
             "for-each-ref",
+            "--sort=-creatordate",
             # an annotated tag made later on an old commit (a retroactive tag) keeps both dates
             "--format=%(creatordate:short) %(*committerdate:short) %(refname:strip=2)",
             "refs/tags/",
             check=False,
         )
     except InputError:
-        return {}
-    dates: dict[str, list[tuple[str, datetime.date]]] = {}
+        return NO_TAGS
+    by_version: dict[str, list[tuple[str, datetime.date]]] = {}
+    newest_first = []
     for line in listing.splitlines():
         created, committed, tag = line.split(" ", 2)
         found = version_at_end(tag)
         if found is None:
             continue
+        newest_first.append(tag)
         for day in {created, committed} - {""}:
             date = _iso_date(day)
             if date is not None:
-                dates.setdefault(found[1], []).append((tag, date))
-    return dates
+                by_version.setdefault(found[1], []).append((tag, date))
+    return TagDates(by_version, newest_first)
 
 
 def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
     """RG306 for each dated release section whose date is far from every tag of its version."""
     findings = []
     for section in changelog.releases():
-        tagged = tag_dates.get(section.version or "")
+        tagged = tag_dates.by_version.get(section.version or "")
         date = _iso_date(section.date)
         if not tagged or date is None:
             continue
@@ -78,12 +89,6 @@ def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
                 )
             )
     return findings
-
-
-def newest_first(tag_dates: TagDates) -> list[str]:
-    """The tags by date, newest first (each once)."""
-    ordered = sorted(((d, t) for pairs in tag_dates.values() for t, d in pairs), reverse=True)
-    return list(dict.fromkeys(tag for _, tag in ordered))
 
 
 def _iso_date(text: str | None) -> datetime.date | None:

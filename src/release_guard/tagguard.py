@@ -116,7 +116,7 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     with CatFile(repo_dir) as cat_file:
         releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
         old = historical(cat_file, releases)
-        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else {}
+        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else None
         verdicts = [
             _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
             for tag, sha in tags
