@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,33 @@ def test_ignore_tags_must_be_a_list_of_globs(make_project: MakeProject) -> None:
     result = run_rg("check", cwd=root)
     assert result.returncode == 2
     assert "RG004 [tool.release-guard] ignore-tags must be a list" in result.stderr
+
+
+def test_a_commit_made_before_adoption_is_judged_with_the_working_tree_table(
+    make_project: MakeProject, bare_remote: Path
+) -> None:
+    """After `init` learned `tag-format = "{version}"`, the old bare tags are pushed: their
+    commits have no [tool.release-guard], so the working tree's decides."""
+    root = tagged(make_project, bare_remote)
+    git(root, "tag", "0.1.0")
+    (root / "pyproject.toml").write_text(
+        THEO_PYPROJECT.format(version="0.1.0")
+        + '\n[tool.release-guard]\ntag-format = "{version}"\n'
+    )
+    result = subprocess.run(
+        ["git", "push", "origin", "0.1.0"], cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0.1.0: its commit has no [tool.release-guard]: judged with the working tree's" in (
+        result.stderr
+    )
+    git(root, "tag", "v0.1.0")  # now the wrong format for this project
+    assert (
+        " RG301 tag v0.1.0 does not follow tag-format {version}"
+        in run_rg(
+            "tag-guard",
+            cwd=root,
+            input=f"refs/tags/v0.1.0 {git(root, 'rev-parse', 'HEAD')} "
+            f"refs/tags/v0.1.0 {'0' * 40}\n",
+        ).stdout
+    )

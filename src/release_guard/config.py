@@ -86,7 +86,9 @@ class Project(NamedTuple):
         )
 
 
-def load_project(source: Source) -> Project:
+def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Project:
+    """The project in `source`; `inherited`: the [tool.release-guard] table to use when the
+    tree has none (the tag guard judging a commit made before the project adopted it)."""
     text = read_text(source, PYPROJECT)
     if text is None:
         raise input_error("RG001", f"no {PYPROJECT} found", PYPROJECT)
@@ -97,10 +99,17 @@ def load_project(source: Source) -> Project:
         version_source = _version_source(data, project_table, source)
     except ValueError as error:
         raise input_error("RG004", str(error), PYPROJECT) from None
+    configured = data
+    if inherited is not None and not has_config_table(data):
+        configured = {**data, "tool": {**_dig(data, "tool"), "release-guard": inherited}}
     config = _read_config(
-        data, text, source, name if isinstance(name, str) else None, version_source
+        configured, text, source, name if isinstance(name, str) else None, version_source
     )
     return Project(name if isinstance(name, str) else None, version_source, config, text, data)
+
+
+def has_config_table(data: dict[str, Any]) -> bool:
+    return "release-guard" in _dig(data, "tool")
 
 
 def parse_toml(text: str, where: str) -> dict[str, Any]:

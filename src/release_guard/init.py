@@ -14,11 +14,18 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
-from release_guard.config import CONFIG_TABLE, PYPROJECT, Project, VersionFile, load_project
+from release_guard.config import (
+    CONFIG_TABLE,
+    PYPROJECT,
+    Project,
+    VersionFile,
+    has_config_table,
+    load_project,
+)
 from release_guard.edit import (
     Change,
     Overlay,
@@ -210,7 +217,7 @@ def _tag_format(root: str, name: str | None) -> str:
 def _config_block(
     project: Project, source: WorkTree, keys: dict[str, object], detected: str
 ) -> tuple[Change | None, str]:
-    if _has_config_table(project.pyproject):
+    if has_config_table(project.pyproject):
         return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is"
     if not keys:
         return None, f"{PYPROJECT}: no [tool.release-guard] needed (detected: {detected})"
@@ -224,11 +231,6 @@ def _config_block(
     block = f"{separator}{nl}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
     return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}"
-
-
-def _has_config_table(pyproject: dict[str, Any]) -> bool:
-    tool = pyproject.get("tool")
-    return isinstance(tool, dict) and "release-guard" in tool
 
 
 # -- CHANGELOG.md ------------------------------------------------------------------------------

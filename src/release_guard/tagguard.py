@@ -12,11 +12,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, find_root
 from release_guard.check import run_checks
-from release_guard.config import Config, load_project
+from release_guard.config import Config, Project, has_config_table, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
@@ -142,7 +142,7 @@ def judge_tag(
         return verdict._replace(findings=[Finding("RG305", message, tag)])
     source = GitCommit(cat_file, commit, label=tag)
     try:
-        project = load_project(source)
+        project = load_project(source, inherited=fallback.table)
     except InputError as error:
         if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
             note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
@@ -161,9 +161,14 @@ def judge_tag(
         outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
         return verdict._replace(findings=[_at(tag, error.finding)])
+    inherited = (
+        []
+        if fallback.table is None or has_config_table(project.pyproject)
+        else ["its commit has no [tool.release-guard]: judged with the working tree's"]
+    )
     return verdict._replace(
         findings=[_at(tag, finding) for finding in _by_position(outcome.findings)],
-        notes=[f"{tag}: {note}" for note in outcome.notes],
+        notes=[f"{tag}: {note}" for note in [*inherited, *outcome.notes]],
     )
 
 
@@ -186,21 +191,38 @@ def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
 
 
 class _FallbackConfig:
-    """The tag-format to use when a tagged commit has no pyproject.toml of its own: the one of
-    the working tree being pushed from (read once, when first needed), else the default."""
+    """The working tree's config (read once, when first needed), else the default: its
+    tag-format when a tagged commit has no pyproject.toml, its ignore-tags always, and its
+    [tool.release-guard] table for a tagged commit that has none (made before adoption)."""
 
     def __init__(self, repo_dir: str) -> None:
         self._repo_dir = repo_dir
-        self._config: Config | None = None
+        self._project: Project | None = None
+        self._loaded = False
+
+    def _load(self) -> Project | None:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._project = load_project(WorkTree(find_root(self._repo_dir)))
+            except InputError:
+                self._project = None
+        return self._project
 
     @property
     def config(self) -> Config:
-        if self._config is None:
-            try:
-                self._config = load_project(WorkTree(find_root(self._repo_dir))).config
-            except InputError:
-                self._config = Config(version_files=(), version_files_configured=False)
-        return self._config
+        project = self._load()
+        return (
+            project.config if project else Config(version_files=(), version_files_configured=False)
+        )
+
+    @property
+    def table(self) -> dict[str, Any] | None:
+        project = self._load()
+        if project is None or not has_config_table(project.pyproject):
+            return None
+        table: dict[str, Any] = project.pyproject["tool"]["release-guard"]
+        return table
 
 
 def _at(tag: str, finding: Finding) -> Finding:
