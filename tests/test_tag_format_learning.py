@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import THEO_PYPROJECT, MakeProject, run_rg
-from release_guard.tagformat import learn
+from release_guard.tagformat import learn, other_packages
 
 
 def tag_on(repo: Path, dated_tags: list[tuple[str, str]]) -> None:
@@ -36,6 +36,28 @@ def tag_on(repo: Path, dated_tags: list[tuple[str, str]]) -> None:
 )
 def test_learn(tags: list[str], name: str, expected: str | None) -> None:
     assert learn(tags, name) == expected
+
+
+def test_other_packages_become_ignore_tags() -> None:
+    tags = ["hatchling-v1.4.0", "hatch-v1.1.0", "v.0.5.0", "0.11.0", "hatchling-v1.3.0"]
+    assert other_packages(tags, "hatch-v{version}") == ["hatchling-v*"]
+    assert other_packages(["1.2.0", "v1.1.0", "v.1.0.0"], "{version}") == []
+
+
+def test_init_in_a_two_package_repository(make_project: MakeProject) -> None:
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").replace('"theo-openvoice"', '"theo"')
+    root = make_project(files={"pyproject.toml": pyproject})
+    tag_on(
+        root,
+        [
+            ("2026-01-10", "theo-v0.1.0"),
+            ("2026-02-01", "theo-core-v0.2.0"),
+            ("2026-02-02", "theo-core-v0.3.0"),
+        ],
+    )
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert '+tag-format = "theo-v{version}"' in result.stdout, result.stdout
+    assert '+ignore-tags = ["theo-core-v*"]' in result.stdout
 
 
 def test_init_writes_the_recent_format_by_tag_date(make_project: MakeProject) -> None:

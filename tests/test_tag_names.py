@@ -41,6 +41,7 @@ def test_version_at_end(tag: str, expected: tuple[str, str] | None) -> None:
         ("theo-v1.2.0", "1.2.0"),
         ("v1", None),  # a moving tag
         ("docs-7", None),
+        ("9.2.0.dev0", None),  # where a development cycle starts (setuptools-scm)
         ("backport-1.2.0", None),  # ignore-tags
     ],
 )

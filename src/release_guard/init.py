@@ -39,6 +39,7 @@ from release_guard.edit import (
 )
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
+from release_guard.tagformat import learn, other_packages, recent_tags
 from release_guard.versions import check_versions, read_version_file
 
 # Where users get the hook from. The project's public home is not settled yet: this constant
@@ -146,9 +147,13 @@ def _config_keys(
     detected = [vf.path for vf in project.config.version_files]
     if found and found != detected:
         keys["version-files"] = found
-    tag_format = _tag_format(root, project.name)
+    tags = recent_tags(root)
+    tag_format = learn(tags, project.name) or project.config.tag_format
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
+    others = other_packages(tags, tag_format)
+    if others:
+        keys["ignore-tags"] = others
     truth = project.version_source
     origin = (
         PYPROJECT if truth.kind == "static" else (truth.file.path if truth.file else "git tags")
@@ -204,14 +209,6 @@ def _package_dirs(source: WorkTree) -> list[str]:
             ):
                 packages.append(path)
     return packages
-
-
-def _tag_format(root: str, name: str | None) -> str:
-    """The format of the repository's recent release tags (release_guard.tagformat), else
-    the default."""
-    from release_guard.tagformat import learn, recent_tags
-
-    return learn(recent_tags(root), name) or "v{version}"
 
 
 def _config_block(

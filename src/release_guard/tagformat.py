@@ -15,13 +15,8 @@ RECENT = 3  # the newest release tags that decide: what the project does now, no
 NAMED_WINDOW = 30
 
 
-def learn(tags_newest_first: Sequence[str], project_name: str | None) -> str | None:
-    """`PREFIX{version}` of the recent release tags, None when there are none.
-
-    Tags are grouped by the prefix before their version (release_guard.tags); the newest prefix
-    that names the project among the last NAMED_WINDOW release tags wins (`hatch-v` for hatch,
-    beside `hatchling-v` in the same repository), else the prefix of most of the RECENT newest
-    release tags (the newest on a tie)."""
+def _recent_prefixes(tags_newest_first: Sequence[str]) -> list[str]:
+    """The prefixes of the last NAMED_WINDOW release tags, newest first."""
     from release_guard.tags import version_at_end
 
     prefixes = []
@@ -31,6 +26,17 @@ def learn(tags_newest_first: Sequence[str], project_name: str | None) -> str | N
             prefixes.append(found[0])
             if len(prefixes) == NAMED_WINDOW:
                 break
+    return prefixes
+
+
+def learn(tags_newest_first: Sequence[str], project_name: str | None) -> str | None:
+    """`PREFIX{version}` of the recent release tags, None when there are none.
+
+    Tags are grouped by the prefix before their version (release_guard.tags); the newest prefix
+    that names the project among the last NAMED_WINDOW release tags wins (`hatch-v` for hatch,
+    beside `hatchling-v` in the same repository), else the prefix of most of the RECENT newest
+    release tags (the newest on a tie)."""
+    prefixes = _recent_prefixes(tags_newest_first)
     if not prefixes:
         return None
     named = [p for p in prefixes if project_name and _names(p, project_name)]
@@ -41,10 +47,28 @@ def learn(tags_newest_first: Sequence[str], project_name: str | None) -> str | N
     return max(recent, key=lambda p: counts[p]) + "{version}"  # max keeps the first (newest)
 
 
+def other_packages(tags_newest_first: Sequence[str], tag_format: str) -> list[str]:
+    """`ignore-tags` globs for the recent release tags of other packages in the repository:
+    prefixes with a name (`hatchling-v`) other than the chosen format's (`hatch-v`). Tags of
+    another package are not this project's releases; without them ignored, the guard would
+    refuse them as release tags in the wrong format."""
+    chosen = tag_format.partition("{version}")[0]
+    others = [p for p in _recent_prefixes(tags_newest_first) if p != chosen and _stem(p)]
+    return [f"{prefix}*" for prefix in dict.fromkeys(others)]
+
+
 def _names(prefix: str, project_name: str) -> bool:
     """Whether a prefix (`hatch-v`, `my_pkg/`) is the project's name and a separator."""
-    stem = re.sub(r"[-_./]*[vV]?$", "", prefix)
+    stem = _stem(prefix)
     return bool(stem) and _normalize(stem) == _normalize(project_name)
+
+
+def _stem(prefix: str) -> str:
+    """The name in a prefix: `hatch-v` -> `hatch`, `v` and `v.` -> ``."""
+    stem = prefix.rstrip("-_./")
+    if stem[-1:] in ("v", "V"):
+        stem = stem[:-1].rstrip("-_./")
+    return stem
 
 
 def _normalize(name: str) -> str:

@@ -6,7 +6,8 @@ judged"). One definition for the tag guard, a CI tag build and `check --tag`.
   `release-1.4rc1`) still looks like a release: it is judged, and refused with the expected
   tag, so a tag in the wrong format cannot slip through unjudged.
 - `ignore-tags` globs take a tag out of judgement whatever its name.
-- A **moving tag** (`v1`, or `v1.3` on a commit at 1.3.x) names a release line, not a release.
+- A **moving tag** (`v1`, or `v1.3` on a commit at 1.3.x) names a release line, not a release;
+  a `.devN` tag (`9.2.0.dev0`) marks where a development cycle starts: neither is judged.
 """
 
 from __future__ import annotations
@@ -54,10 +55,17 @@ def claimed_version(config: Config, tag: str) -> str | None:
     if ignored(config, tag):
         return None
     version = config.version_in_tag(tag)
-    if version is not None:
-        return version if not version.isdigit() else None  # `v1`: a moving tag
-    found = version_at_end(tag)
-    return found[1] if found else None
+    if version is None:
+        found = version_at_end(tag)
+        version = found[1] if found else None
+    if version is None or version.isdigit() or is_development_marker(version):
+        return None  # `v1`: a moving tag; `9.2.0.dev0`: where a development cycle starts
+    return version
+
+
+def is_development_marker(version: str) -> bool:
+    """A `.devN` version: setuptools-scm projects tag the start of a development cycle so."""
+    return re.search(r"[-_.]?dev\d*$", version, re.IGNORECASE) is not None
 
 
 def is_moving(claimed: str, version: str) -> bool:
@@ -74,6 +82,9 @@ def why_no_release(config: Config, tag: str) -> str:
     """Why `claimed_version` found no release in `tag`: the words after the tag's name."""
     if ignored(config, tag):
         return "matches ignore-tags"
+    version = config.version_in_tag(tag) or (version_at_end(tag) or ("", ""))[1]
+    if is_development_marker(version):
+        return "marks a development cycle (.devN), not a release"
     if config.version_in_tag(tag) is not None:
         return "is a moving tag (its version is a single number)"
     return f"does not follow tag-format {config.tag_format!r} and ends in no version"
