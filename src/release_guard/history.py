@@ -37,11 +37,16 @@ def object_time(cat_file: CatFile, sha: str) -> int | None:
 
 def historical(cat_file: CatFile, release_tags: Sequence[tuple[str, str]]) -> set[str]:
     """The names among (tag, sha) that are history: dated more than HISTORY_WINDOW before the
-    newest of them. A tag without a readable date is never history."""
+    newest of them not dated in the future. A tag without a readable date is never history."""
     if len(release_tags) < 2:
         return set()
+    import time
+
+    # a tag dated in the future (a wrong clock) is judged, and sets no reference: it must not
+    # turn the real releases into history
+    tomorrow = int(time.time()) + 24 * 3600
     times = {tag: object_time(cat_file, sha) for tag, sha in release_tags}
-    newest = max((t for t in times.values() if t is not None), default=None)
+    newest = max((t for t in times.values() if t is not None and t <= tomorrow), default=None)
     if newest is None:
         return set()
     return {tag for tag, t in times.items() if t is not None and t < newest - HISTORY_WINDOW}
