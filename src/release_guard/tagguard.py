@@ -113,10 +113,10 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     if not tags:
         return []
     fallback = _FallbackConfig(repo_dir)
+    tag_dates = read_tag_dates(repo_dir)
+    releases = [tag for tag, _ in tags if claimed_version(fallback.config, tag)]
+    old = historical(releases, tag_dates.by_tag)
     with CatFile(repo_dir) as cat_file:
-        releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
-        old = historical(cat_file, releases)
-        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else None
         verdicts = [
             _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
             for tag, sha in tags
@@ -125,7 +125,7 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
 
 
 HISTORY = (
-    f"history, not judged (more than {HISTORY_WINDOW // (24 * 3600)} days older than the "
+    f"history, not judged (more than {HISTORY_WINDOW} days older than the "
     "newest release tag of this push; docs/tag-guard.md)"
 )
 
