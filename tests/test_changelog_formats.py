@@ -12,18 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, git, run_rg
+from conftest import THEO_PYPROJECT, MakeProject, checked, git, run_rg
 from release_guard.changelog import markdown, rst
 from release_guard.changelog.dates import find_date
-from release_guard.check import run_checks
 from release_guard.findings import Finding
-from release_guard.source import WorkTree
 
 TODAY = datetime.date(2026, 3, 1)
 
 
 def findings(root: Path, tag: str | None = None) -> list[Finding]:
-    return run_checks(WorkTree(str(root)), tag=tag, today=TODAY).findings
+    return checked(root, tag=tag, today=TODAY).findings  # both sources (conftest.checked)
 
 
 def codes(found: list[Finding]) -> list[str]:
@@ -340,7 +338,7 @@ def test_changelog_false_turns_the_rules_off(make_project: MakeProject) -> None:
         THEO_PYPROJECT.format(version="0.1.0") + "\n[tool.release-guard]\nchangelog = false\n"
     )
     root = project(make_project, {"pyproject.toml": pyproject})
-    outcome = run_checks(WorkTree(str(root)), tag="v0.1.0", today=TODAY)
+    outcome = checked(root, tag="v0.1.0", today=TODAY)
     assert outcome.findings == []
     assert any("changelog = false" in note for note in outcome.notes)
     assert run_rg("notes", "0.1.0", cwd=root).returncode == 1

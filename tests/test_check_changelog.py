@@ -9,10 +9,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, run_rg
-from release_guard.check import run_checks
+from conftest import THEO_PYPROJECT, MakeProject, checked, run_rg
 from release_guard.findings import Finding
-from release_guard.source import WorkTree
 
 TODAY = datetime.date(2026, 3, 1)
 HEAD = "# Changelog\n\n## [Unreleased]\n\n"
@@ -20,7 +18,7 @@ RELEASE_010 = "## [0.1.0] - 2026-02-07\n\n### Added\n\n- M1 foundation.\n"
 
 
 def findings(root: Path, today: datetime.date = TODAY) -> list[Finding]:
-    found = run_checks(WorkTree(str(root)), today=today).findings
+    found = checked(root, today=today).findings
     return sorted(found, key=lambda f: (f.path or "", f.line or 0))  # as the report orders them
 
 
@@ -445,7 +443,7 @@ and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0
 def test_a_file_in_the_spec_s_own_shape_passes(make_project: MakeProject, crlf: bool) -> None:
     text = SPEC_SHAPED.replace("\n", "\r\n") if crlf else SPEC_SHAPED
     root = make_project(files={"CHANGELOG.md": text})
-    assert run_checks(WorkTree(str(root)), tag="v0.1.0", today=TODAY).findings == []
+    assert checked(root, tag="v0.1.0", today=TODAY).findings == []
     notes = run_rg("notes", "0.1.0", cwd=root)
     assert notes.stdout.endswith(
         "- Worker shutdown, see [#4].\n\n[#4]: https://example.invalid/theo/issues/4\n"

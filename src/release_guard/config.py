@@ -32,6 +32,7 @@ class Config(NamedTuple):
     release_branches: tuple[str, ...] = ()
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
+    ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
     changelog_configured: bool = False  # False: discovery finds it (changelog/discovery.py)
     changelog_format: str | None = None  # None: detected
     pre_releases: str = "section"  # or "unreleased": see docs/changelogs.md
@@ -88,7 +89,9 @@ class Project(NamedTuple):
         )
 
 
-def load_project(source: Source) -> Project:
+def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Project:
+    """The project in `source`; `inherited`: the [tool.release-guard] table to use when the
+    tree has none (the tag guard judging a commit made before the project adopted it)."""
     text = read_text(source, PYPROJECT)
     if text is None:
         raise input_error("RG001", f"no {PYPROJECT} found", PYPROJECT)
@@ -99,10 +102,17 @@ def load_project(source: Source) -> Project:
         version_source = _version_source(data, project_table, source)
     except ValueError as error:
         raise input_error("RG004", str(error), PYPROJECT) from None
+    configured = data
+    if inherited is not None and not has_config_table(data):
+        configured = {**data, "tool": {**_dig(data, "tool"), "release-guard": inherited}}
     config = _read_config(
-        data, text, source, name if isinstance(name, str) else None, version_source
+        configured, text, source, name if isinstance(name, str) else None, version_source
     )
     return Project(name if isinstance(name, str) else None, version_source, config, text, data)
+
+
+def has_config_table(data: dict[str, Any]) -> bool:
+    return "release-guard" in _dig(data, "tool")
 
 
 def parse_toml(text: str, where: str) -> dict[str, Any]:
@@ -355,6 +365,7 @@ _KEYS = {
     "release-branches",
     "wheel-files",
     "sdist-files",
+    "ignore-tags",
     "changelog-format",
     "pre-releases",
 }
@@ -464,6 +475,7 @@ def _read_config(
         release_branches=strings("release-branches") or (),
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
+        ignore_tags=strings("ignore-tags") or (),
         changelog_configured="changelog" in table and changelog_format != "none",
         changelog_format=changelog_format,
         pre_releases=pre_releases,

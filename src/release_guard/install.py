@@ -211,7 +211,7 @@ def config_declared_hooks(cwd: str = ".") -> list[str]:
     """Names of the pre-push hooks declared in git's config (git 2.54+: hook.<name>.event)."""
     listing = git_output(cwd, "config", "--get-regexp", r"^hook\..*\.event$", check=False)
     names = []
-    for line in listing.splitlines():
+    for line in listing.split("\n"):
         key, _, event = line.partition(" ")
         if event.strip() == HOOK:
             names.append(key[len("hook.") : -len(".event")])

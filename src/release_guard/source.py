@@ -99,15 +99,25 @@ class WorkTree:
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self._real_root: str | None = None
 
     def describe(self, path: str) -> str:
         return path
+
+    def _inside(self, full: str) -> bool:
+        """Whether `full`, every symbolic link resolved, stays inside the repository."""
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        real = os.path.realpath(full)
+        return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
 
     def _full(self, path: str) -> str:
         return os.path.join(self.root, *path.split("/"))
 
     def read_bytes(self, path: str) -> bytes | None:
         full = self._full(path)
+        if not self._inside(full):
+            raise link_error(path, path, "leads out of the repository")
         try:
             # O_NONBLOCK: a FIFO in place of a file must not hang the run (it is refused below)
             descriptor = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -116,6 +126,10 @@ class WorkTree:
         except IsADirectoryError:
             raise _not_a_file(path, "a directory") from None
         except OSError as error:
+            import errno  # lazy: only a failed open gets here
+
+            if error.errno == errno.ELOOP:
+                raise link_error(path, path, "loops") from None
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         try:
             status = os.fstat(descriptor)
@@ -132,17 +146,19 @@ class WorkTree:
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
         try:
             with os.scandir(self._full(path)) as entries:
-                return [(entry.name, _is_dir(entry)) for entry in entries]
+                return [(entry.name, self._is_dir(entry)) for entry in entries]
         except OSError:
             return None
 
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
+    def _is_dir(self, entry: os.DirEntry[str]) -> bool:
+        """A directory, or a link to one inside the repository (as GitCommit sees it). A
+        symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
+        try:
+            if not entry.is_symlink():
+                return entry.is_dir()
+            return entry.is_dir() and self._inside(entry.path)
+        except OSError:
+            return False
 
 
 def _read_capped(descriptor: int, expected: int) -> bytes:
@@ -162,6 +178,11 @@ def _read_capped(descriptor: int, expected: int) -> bytes:
 
 def _not_a_file(path: str, what: str) -> Exception:
     return input_error("RG002", f"{path} is {what}, expected a file", path)
+
+
+def link_error(where: str, path: str, what: str) -> Exception:
+    """A symbolic link both sources refuse alike: one leaving the repository, or a loop."""
+    return input_error("RG002", f"{where}: a symbolic link on this path {what}", path)
 
 
 def git_output(cwd: str, *args: str, stdin: str | None = None, check: bool = True) -> str:
@@ -197,6 +218,12 @@ def git_failure(returncode: int, stderr: str) -> str:
     return f"exit status {returncode}"
 
 
+# `git cat-file --follow-symlinks` answers for a link it cannot resolve within the tree:
+# "symlink" leaves it, "loop" never ends, "dangling"/"notdir" lead to nothing.
+LINK_ANSWERS = ("symlink", "loop", "dangling", "notdir")
+_LINK_ANSWERS = tuple(answer.encode("ascii") for answer in LINK_ANSWERS)
+
+
 class CatFile:
     """One `git cat-file --batch` process answering every object request of a run."""
 
@@ -206,7 +233,8 @@ class CatFile:
         self.requests = 0
         try:
             self._process = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
+                # in-repository links resolve as on disk; others come back as answers below
+                ["git", "cat-file", "--batch", "--follow-symlinks"],
                 cwd=git_dir_or_root,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -225,6 +253,8 @@ class CatFile:
         bytes that are not UTF-8). Only the first `limit` bytes of a blob, tag or commit are
         kept, the rest drained unread: cat-file gives the size first, so a 200 MB file costs no
         memory (trees are kept whole: they are git's own structure, and parsed entire).
+        A symbolic link git cannot follow inside the tree comes back with an empty sha and
+        the kind git names (LINK_ANSWERS), its content what git tells about it.
         """
         name = spec.encode("utf-8", "surrogateescape")
         if b"\n" in name:
@@ -255,7 +285,11 @@ class CatFile:
             size -= len(self._read_exactly(min(size, chunk)))
 
     def close(self) -> None:
-        self._stdin.close()
+        import contextlib
+
+        # git may have gone already: the request that found out has reported it (RG006)
+        with contextlib.suppress(OSError):
+            self._stdin.close()
         self._process.wait()
 
     def __enter__(self) -> CatFile:
@@ -275,6 +309,8 @@ def _batch_header(line: bytes, name: bytes) -> tuple[str, str, int] | None:
     if line in (name + b" missing\n", name + b" ambiguous\n"):
         return None
     fields = line[:-1].split(b" ") if line.endswith(b"\n") else []
+    if len(fields) == 2 and fields[0] in _LINK_ANSWERS and fields[1].isdigit():
+        return "", fields[0].decode("ascii"), int(fields[1])
     if (
         len(fields) == 3
         and len(fields[0]) in (40, 64)
@@ -310,6 +346,10 @@ class GitCommit:
         if found is None:
             return None
         _, kind, content = found
+        if kind == "symlink":
+            raise link_error(self.describe(path), path, "leads out of the repository")
+        if kind == "loop":
+            raise link_error(self.describe(path), path, "loops")
         if kind == "tree":
             raise input_error(
                 "RG002", f"{self.describe(path)} is a directory, expected a file", path
@@ -322,10 +362,21 @@ class GitCommit:
         found = self._get(path)
         if found is None or found[1] != "tree":
             return None
-        return _tree_entries(found[2], hash_size=len(found[0]) // 2)
+        entries = _tree_entries(found[2], hash_size=len(found[0]) // 2)
+        return [(name, self._is_dir(path, name, mode)) for name, mode in entries]
+
+    def _is_dir(self, path: str, name: str, mode: bytes) -> bool:
+        """A directory, or a link to one inside the tree (as WorkTree sees it)."""
+        if mode != SYMLINK_MODE:
+            return mode == b"40000"
+        found = self._get(f"{path}/{name}" if path not in ("", ".") else name)
+        return found is not None and found[1] == "tree"
 
 
-def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bool]]:
+SYMLINK_MODE = b"120000"
+
+
+def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bytes]]:
     """Parse a raw tree object: entries of `<mode> <name>\\0<binary object id>`."""
     entries = []
     position = 0
@@ -333,6 +384,6 @@ def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bool]]:
         space = data.index(b" ", position)
         nul = data.index(b"\0", space)
         mode = data[position:space]
-        entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode == b"40000"))
+        entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode))
         position = nul + 1 + hash_size  # 20 bytes for SHA-1, 32 for SHA-256 repositories
     return entries

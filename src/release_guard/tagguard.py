@@ -12,15 +12,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, find_root
 from release_guard.check import run_checks
-from release_guard.config import Config, load_project
+from release_guard.config import Config, Project, has_config_table, load_project
 from release_guard.findings import Finding, InputError, input_error
+from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
 from release_guard.source import CatFile, GitCommit, WorkTree, git_output
+from release_guard.tagdates import TagDates, read_tag_dates
+from release_guard.tags import claimed_version, ignored, why_no_release
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -53,6 +56,7 @@ class Verdict(NamedTuple):
     config: Config | None  # the tagged commit's [tool.release-guard], when it could be read
     findings: list[Finding]
     notes: list[str]
+    skipped: str = ""  # why a tag is not judged (no release, history): one note per reason
 
     @property
     def refused(self) -> bool:
@@ -112,12 +116,34 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     if not tags:
         return []
     fallback = _FallbackConfig(repo_dir)
+    tag_dates = read_tag_dates(repo_dir)
+    releases = [tag for tag, _ in tags if claimed_version(fallback.config, tag)]
+    old = historical(releases, tag_dates.by_tag)
     with CatFile(repo_dir) as cat_file:
-        verdicts = [judge_tag(cat_file, tag, sha, fallback) for tag, sha in tags]
+        verdicts = [
+            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
+            for tag, sha in tags
+        ]
     return _check_release_branches(verdicts, repo_dir)
 
 
-def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
+HISTORY = (
+    f"history, not judged (more than {HISTORY_WINDOW} days older than the "
+    "newest release tag of this push; docs/tag-guard.md)"
+)
+
+
+def _history(tag: str) -> Verdict:
+    return Verdict(tag, None, False, False, config=None, findings=[], notes=[], skipped=HISTORY)
+
+
+def judge_tag(
+    cat_file: CatFile,
+    tag: str,
+    sha: str,
+    fallback: _FallbackConfig,
+    tag_dates: TagDates | None = None,
+) -> Verdict:
     commit, annotated, kind = peel(cat_file, sha, tag)
     verdict = Verdict(tag, commit, annotated, judged=True, config=None, findings=[], notes=[])
     if commit is None:
@@ -125,24 +151,32 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
         return verdict._replace(findings=[Finding("RG305", message, tag)])
     source = GitCommit(cat_file, commit, label=tag)
     try:
-        project = load_project(source)
+        project = load_project(source, inherited=fallback.table)
     except InputError as error:
-        if error.finding.code == "RG001" and fallback.config.version_in_tag(tag) is None:
-            note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
-            return verdict._replace(judged=False, notes=[note])
+        if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
+            reason = "its commit has no pyproject.toml, and it is no release tag: not judged"
+            return verdict._replace(judged=False, skipped=reason)
         return verdict._replace(findings=[_at(tag, error.finding)])
     config = project.config
     verdict = verdict._replace(config=config)
-    if config.version_in_tag(tag) is None:
-        note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
-        return verdict._replace(judged=False, notes=[note])
+    # the working tree's ignore-tags counts too: a published tag's commit cannot be changed
+    if ignored(fallback.config, tag) or claimed_version(config, tag) is None:
+        why = why_no_release(
+            config if claimed_version(config, tag) is None else fallback.config, tag
+        )
+        return verdict._replace(judged=False, skipped=f"{why}: not judged")
     try:
-        outcome = run_checks(source, tag=tag, project=project)
+        outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
         return verdict._replace(findings=[_at(tag, error.finding)])
+    inherited = (
+        []
+        if fallback.table is None or has_config_table(project.pyproject)
+        else ["its commit has no [tool.release-guard]: judged with the working tree's"]
+    )
     return verdict._replace(
         findings=[_at(tag, finding) for finding in _by_position(outcome.findings)],
-        notes=[f"{tag}: {note}" for note in outcome.notes],
+        notes=[f"{tag}: {note}" for note in [*inherited, *outcome.notes]],
     )
 
 
@@ -165,21 +199,38 @@ def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
 
 
 class _FallbackConfig:
-    """The tag-format to use when a tagged commit has no pyproject.toml of its own: the one of
-    the working tree being pushed from (read once, when first needed), else the default."""
+    """The working tree's config (read once, when first needed), else the default: its
+    tag-format when a tagged commit has no pyproject.toml, its ignore-tags always, and its
+    [tool.release-guard] table for a tagged commit that has none (made before adoption)."""
 
     def __init__(self, repo_dir: str) -> None:
         self._repo_dir = repo_dir
-        self._config: Config | None = None
+        self._project: Project | None = None
+        self._loaded = False
+
+    def _load(self) -> Project | None:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._project = load_project(WorkTree(find_root(self._repo_dir)))
+            except InputError:
+                self._project = None
+        return self._project
 
     @property
     def config(self) -> Config:
-        if self._config is None:
-            try:
-                self._config = load_project(WorkTree(find_root(self._repo_dir))).config
-            except InputError:
-                self._config = Config(version_files=(), version_files_configured=False)
-        return self._config
+        project = self._load()
+        return (
+            project.config if project else Config(version_files=(), version_files_configured=False)
+        )
+
+    @property
+    def table(self) -> dict[str, Any] | None:
+        project = self._load()
+        if project is None or not has_config_table(project.pyproject):
+            return None
+        table: dict[str, Any] = project.pyproject["tool"]["release-guard"]
+        return table
 
 
 def _at(tag: str, finding: Finding) -> Finding:
@@ -242,7 +293,7 @@ def _branch_tips(repo_dir: str) -> list[tuple[str, str]]:
         "refs/remotes/",
     )
     tips = []
-    for line in output.splitlines():
+    for line in output.split("\n"):
         sha, _, ref = line.partition(" ")
         if ref.startswith("refs/heads/"):
             tips.append((sha, ref[len("refs/heads/") :]))
@@ -281,9 +332,13 @@ def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
     lines = [f"release-guard refused the push{where}: nothing was sent."]
     refused = [v for v in verdicts if v.refused]
     if refused:
-        lines.append("Fix each commit above, then move its tag and push again:")
+        lines.append("A tag not published yet: fix its commit, then move the tag and push again:")
         for verdict in refused:
             lines.append(f"  {_retag_command(verdict)}")
+        lines.append(
+            "A tag another remote already has: never move it; release a fixed version, or "
+            "exempt it with ignore-tags in the working tree's [tool.release-guard]."
+        )
     lines.append("'git push --no-verify' skips the guard (and every other pre-push hook).")
     return "\n".join(lines)
 
@@ -300,10 +355,21 @@ def _retag_command(verdict: Verdict) -> str:
 
 def _summary_note(verdicts: list[Verdict]) -> list[str]:
     judged = [v.tag for v in verdicts if v.judged]
+    skipped: dict[str, list[str]] = {}
+    for verdict in verdicts:
+        if verdict.skipped:
+            skipped.setdefault(verdict.skipped, []).append(verdict.tag)
+    notes = [f"{_some(tags)}: {reason}" for reason, tags in skipped.items()]
     if not judged:
-        return ["no release tag in this push"]
-    shown = ", ".join(judged[:5]) + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
-    return [f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {shown}"]
+        return [*notes, "no release tag in this push"]
+    return [
+        *notes,
+        f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {_some(judged)}",
+    ]
+
+
+def _some(tags: list[str]) -> str:
+    return ", ".join(tags[:5]) + (f" and {len(tags) - 5} more" if len(tags) > 5 else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
