@@ -20,7 +20,7 @@ def test_defaults(make_project: MakeProject) -> None:
     project = load_project(WorkTree(str(make_project())))
     config = project.config
     assert project.name == "theo-openvoice"
-    assert config.version_files == (VersionFile("src/theo/__init__.py"),)
+    assert config.version_files == (VersionFile("src/theo/__init__.py", required=False),)
     assert not config.version_files_configured
     assert (config.changelog, config.tag_format, config.version_scheme) == (
         "CHANGELOG.md",
@@ -78,8 +78,8 @@ def test_version_in_tag(make_project: MakeProject, tag: str, version: str | None
 BAD_CONFIGS = [
     # (body, the key's line offset below the header or 0 for the header, words in the message)
     ("colour = 1", 1, "unknown key 'colour'"),
-    ('version-files = ["README.md"]', 1, "'README.md' is not a Python file: give it a pattern"),
-    ('version-files = [{ path = "VERSION" }]', 1, "'VERSION' is not a Python file"),
+    ('version-files = ["README.md"]', 1, "'README.md' is no file release-guard knows"),
+    ('version-files = [{ path = "VERSION" }]', 1, "'VERSION' is no file release-guard knows"),
     ('changelogs = "x"', 1, "unknown key 'changelogs'"),
     ("changelog = 3", 1, "changelog must be a non-empty string"),
     ('changelog = ""', 1, "changelog must be a non-empty string"),

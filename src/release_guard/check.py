@@ -15,7 +15,7 @@ from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
-from release_guard.versions import VersionReport, check_versions
+from release_guard.versions.rules import VersionReport, check_versions, dates_at_release
 
 
 def run_checks(
@@ -51,6 +51,10 @@ def run_checks(
             findings += _version_in_changelog(versions, changelog, release=tag is not None)
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
+        if versions.dates and changelog is not None and versions.version is not None:
+            section = kac.find_release(changelog, versions.version)
+            dated = section is not None and kac.is_dated(section)
+            findings += dates_at_release(versions, section.date if dated and section else None)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
 
 

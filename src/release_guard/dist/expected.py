@@ -7,10 +7,11 @@ from typing import NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
-from release_guard.config import Project, detect_package_init, load_project
+from release_guard.config import Project, load_project
 from release_guard.findings import input_error
 from release_guard.source import Source
-from release_guard.versions import check_versions
+from release_guard.versions.detect import detect_package_init
+from release_guard.versions.rules import check_versions
 
 
 class Expected(NamedTuple):

@@ -1,0 +1,206 @@
+"""Which reader finds the version: chosen from `[build-system]` and the config, by table.
+
+Also what else must carry the version when the config does not say: the package's
+`__init__.py` (when it carries one), `uv.lock`, `CITATION.cff` and Sphinx's `conf.py`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from release_guard.source import Source
+from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions.sources import PYPROJECT, Context, dig, import_name, package_root
+
+# build-backend (its module, or a prefix of it) -> reader module of versions.sources
+BACKENDS = (
+    ("hatchling.", "hatch"),
+    ("setuptools.", "setuptools"),
+    ("flit_core.", "flit"),
+    ("flit.", "flit"),
+    ("poetry.", "poetry"),  # poetry.core.masonry.api, and Poetry 1's poetry.masonry.api
+    ("pdm.", "pdm"),  # pdm.backend, and the older pdm.pep517.api
+    ("maturin", "maturin"),
+    ("mesonpy", "meson"),
+)
+# PEP 517: a project without a build-backend is built by setuptools' legacy backend
+DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+ASK = '[tool.release-guard] version-source = "vcs" (from git tags) or "path/to/file"'
+
+
+def backend_of(data: dict[str, Any]) -> str:
+    backend = dig(data, "build-system").get("build-backend")
+    return backend if isinstance(backend, str) and backend else DEFAULT_BACKEND
+
+
+def _detect(reader: str, project: Context) -> VersionSource | None:
+    module = __import__(f"release_guard.versions.sources.{reader}", fromlist=["detect"])
+    found: VersionSource | None = module.detect(project)
+    return found
+
+
+def version_source(project: Context) -> VersionSource:
+    """Where the version of truth lives; ValueError for a backend config that is wrong."""
+    table = project.dig("project")
+    dynamic = table.get("dynamic", [])
+    is_dynamic = isinstance(dynamic, list) and "version" in dynamic
+    if "version" in table and is_dynamic:
+        # PEP 621 forbids it, and build backends refuse to build it
+        return VersionSource(
+            "missing", detail="[project] sets version and also lists it as dynamic: keep one"
+        )
+    found = _detect("static", project)
+    if found is not None:
+        return found
+    if table and not is_dynamic and "version" not in project.dig("tool", "poetry"):
+        return VersionSource("missing", detail="[project].version is missing")
+    backend = backend_of(project.data)
+    module = next((module for prefix, module in BACKENDS if backend.startswith(prefix)), None)
+    if module is not None:
+        found = _detect(module, project)
+        if found is not None and found.kind != "missing":
+            return found
+    fallback = _detect("vcs", project)
+    if fallback is not None:
+        return fallback
+    if found is not None:
+        return found
+    where = "[project] lists version as dynamic" if is_dynamic else "no [project].version"
+    known = f"the build backend {backend}" if module else f"the unknown build backend {backend}"
+    return VersionSource(
+        "missing", detail=f"{where}, and {known} names no version release-guard can read: set {ASK}"
+    )
+
+
+def project_name(data: dict[str, Any], source: Source) -> str | None:
+    """The distribution name: [project], else [tool.poetry], else setup.cfg, else setup.py."""
+    for table in (dig(data, "project"), dig(data, "tool", "poetry")):
+        if isinstance(table.get("name"), str):
+            name: str = table["name"]
+            return name
+    from release_guard.source import read_text
+
+    text = read_text(source, "setup.cfg", allow_empty=True)
+    if text is not None:
+        from release_guard.versions.files.setup_cfg import parse
+
+        name = (
+            parse(text, "setup.cfg", source.describe("setup.cfg")).get("metadata", {}).get("name")
+        )
+        if name:
+            return name
+    text = read_text(source, "setup.py", allow_empty=True)
+    if text is not None:
+        import ast
+
+        from release_guard.versions.files.python import parse as parse_python
+        from release_guard.versions.files.setup_py import setup_keyword
+
+        keyword = setup_keyword(parse_python(text, "setup.py", source.describe("setup.py")), "name")
+        if keyword is not None and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    return None
+
+
+def parse_version_source(value: object) -> VersionSource:
+    """`[tool.release-guard] version-source`: "vcs", a path, or {path, pattern}."""
+    from release_guard.versions.files import kind_for_path
+    from release_guard.versions.sources import clean_path
+    from release_guard.versions.sources.hatch import check_pattern
+
+    if value == "vcs":
+        return VersionSource("vcs", detail="version-source")
+    if isinstance(value, dict) and set(value) <= {"path", "pattern"} and "pattern" in value:
+        path, pattern = value.get("path"), value["pattern"]
+        if not isinstance(path, str) or not isinstance(pattern, str):
+            raise ValueError("version-source path and pattern must be strings")
+        check_pattern(pattern, "version-source pattern")
+        return VersionSource("file", VersionFile(clean_path(path, "version-source"), pattern))
+    if isinstance(value, dict) and set(value) == {"path"}:
+        value = value["path"]
+    if not isinstance(value, str) or not value:
+        raise ValueError(
+            'version-source must be "vcs", a path, or { path = "...", pattern = "..." }'
+        )
+    path = clean_path(value, "version-source")
+    kind = kind_for_path(path)
+    if path == PYPROJECT or kind is None or kind in ("uv-lock", "citation"):
+        raise ValueError(
+            f"version-source {value!r} needs a pattern: {{ path = {value!r}, pattern = '...' }}"
+        )
+    return VersionSource("file", VersionFile(path, kind="" if kind == "python" else kind))
+
+
+# -- which other files carry the version ---------------------------------------------------------
+
+CARRIERS = (
+    ("uv.lock", "uv-lock"),
+    ("CITATION.cff", "citation"),
+    ("docs/conf.py", "sphinx"),
+    ("doc/conf.py", "sphinx"),
+    ("docs/source/conf.py", "sphinx"),
+)
+
+
+def detected_version_files(project: Context) -> tuple[VersionFile, ...]:
+    """The files checked when the config lists none; each may carry no version."""
+    found = []
+    init = detect_package_init(project.data, project.name, project.source)
+    if init is not None:
+        found.append(VersionFile(init, required=False))
+    uv_name = canonical_name(project.name) if project.name else ""
+    for path, kind in CARRIERS:
+        if project.exists(path):
+            found.append(VersionFile(path, kind=kind, key=uv_name, required=False))
+    return tuple(found)
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503's normal form of a distribution name, as uv.lock writes it."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def detect_package_init(data: dict[str, Any], name: str | None, source: Source) -> str | None:
+    """The package's __init__.py: from the build backend's config, else the single package
+    under src/, else the package named after the project."""
+    wanted = import_name(name) if name else None
+    configured = [
+        package
+        for package in _configured_packages(data)
+        if source.read_bytes(f"{package}/__init__.py") is not None
+    ]
+    named = [package for package in configured if posixpath.basename(package) == wanted]
+    if named or configured:
+        return f"{(named or configured)[0]}/__init__.py"
+    under_src = [
+        entry
+        for entry, is_dir in (source.list_dir("src") or [])
+        if is_dir and source.read_bytes(f"src/{entry}/__init__.py") is not None
+    ]
+    if len(under_src) == 1:
+        return f"src/{under_src[0]}/__init__.py"
+    if wanted:
+        for candidate in (f"src/{wanted}/__init__.py", f"{wanted}/__init__.py"):
+            if source.read_bytes(candidate) is not None:
+                return candidate
+    return None
+
+
+def _configured_packages(data: dict[str, Any]) -> list[str]:
+    """Top-level package directories named in hatch's or setuptools' config."""
+    found: list[str] = []
+    for table in (
+        dig(data, "tool", "hatch", "build", "targets", "wheel"),
+        dig(data, "tool", "hatch", "build"),
+    ):
+        packages = table.get("packages")
+        if isinstance(packages, list):
+            found += [p.strip("/") for p in packages if isinstance(p, str)]
+    packages = dig(data, "tool", "setuptools").get("packages")
+    if isinstance(packages, list):
+        root = package_root(data)
+        found += [posixpath.join(root, p) for p in packages if isinstance(p, str) and "." not in p]
+    return found

@@ -1,0 +1,88 @@
+"""A Python module: the last top-level assignment of a variable, read with ast."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from release_guard.findings import input_error
+from release_guard.versions.files import line_start
+from release_guard.versions.model import Carried, Reading, VersionFile
+
+if TYPE_CHECKING:
+    import ast
+
+
+class Assignment(NamedTuple):
+    value: str | None  # None: not a string literal
+    line: int
+    imported_from: str | None = None
+
+
+def read(text: str, version_file: VersionFile, where: str) -> Reading:
+    module = parse(text, version_file.path, where)
+    found = assignments(module, (version_file.variable,)).get(version_file.variable)
+    if found is None:
+        if version_file.variable == "__version__" and _module_getattr(module):
+            return Reading(computed="by the module's __getattr__")
+        return Reading()
+    return reading(text, found, "version")
+
+
+def reading(text: str, found: Assignment, role: str) -> Reading:
+    if found.imported_from is not None:
+        return Reading(line=found.line, imported_from=found.imported_from)
+    if found.value is None:
+        return Reading(line=found.line, computed="at run time")
+    start = text.find(found.value, line_start(text, found.line))
+    return Reading((Carried(found.value, found.line, start, role),))
+
+
+def parse(text: str, path: str, where: str) -> ast.Module:
+    import ast
+
+    try:
+        return ast.parse(text, filename=where)
+    except SyntaxError as error:
+        raise input_error(
+            "RG005", f"{where} is not valid Python: {error.msg}", path, error.lineno, error.offset
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        # ValueError: a NUL byte (Python < 3.11.4); the others: absurdly deep nesting
+        reason = str(error) or "nested too deeply"
+        raise input_error("RG005", f"{where} is not valid Python: {reason}", path) from None
+
+
+def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignment]:
+    """The last top-level assignment of each name: the one importers see."""
+    import ast
+
+    found: dict[str, Assignment] = {}
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if (alias.asname or alias.name) in names:
+                    origin = "." * node.level + (node.module or "")
+                    found[alias.asname or alias.name] = Assignment(None, node.lineno, origin)
+            continue
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        literal = value.value if isinstance(value, ast.Constant) else None
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in names:
+                found[target.id] = Assignment(
+                    literal if isinstance(literal, str) else None, node.lineno
+                )
+    return found
+
+
+def _module_getattr(module: ast.Module) -> bool:
+    """PEP 562: `def __getattr__(name)` computes attributes such as __version__ on access."""
+    import ast
+
+    return any(
+        isinstance(node, ast.FunctionDef) and node.name == "__getattr__" for node in module.body
+    )

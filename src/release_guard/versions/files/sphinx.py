@@ -1,0 +1,17 @@
+"""Sphinx's docs/conf.py: `release` is the full version, `version` the full or the X.Y one."""
+
+from __future__ import annotations
+
+from release_guard.versions.files.python import assignments, parse, reading
+from release_guard.versions.model import Reading, VersionFile
+
+
+def read(text: str, version_file: VersionFile, where: str) -> Reading:
+    found = assignments(parse(text, version_file.path, where), ("release", "version"))
+    if "release" not in found:
+        return Reading()
+    release = reading(text, found["release"], "version")
+    if "version" not in found or not release.values:
+        return release
+    short = reading(text, found["version"], "short")
+    return release._replace(values=release.values + short.values)

@@ -1,0 +1,34 @@
+"""pdm-backend: `[tool.pdm.version]` with source "file", "scm" or "call", and the older
+`[tool.pdm] version = {use_scm = true}` / `{from = "..."}`."""
+
+from __future__ import annotations
+
+from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions.sources import Context, clean_path
+
+# pdm-backend's own pattern for its file source
+FILE_PATTERN = r"""__version__\s*=\s*["'](.+?)["']"""
+
+
+def detect(project: Context) -> VersionSource | None:
+    table = project.dig("tool", "pdm", "version")
+    legacy = {} if table else project.dig("tool", "pdm")
+    legacy_version = legacy.get("version")
+    if isinstance(legacy_version, dict):
+        if legacy_version.get("use_scm") is True:
+            return VersionSource("vcs", detail="pdm use_scm")
+        table = {"source": "file", "path": legacy_version.get("from")}
+    source = table.get("source")
+    if source == "scm":
+        return VersionSource("vcs", detail="pdm scm")
+    if source == "file" and isinstance(table.get("path"), str):
+        path = clean_path(table["path"], "[tool.pdm.version] path")
+        return VersionSource("file", VersionFile(path, FILE_PATTERN))
+    if source == "call":
+        return VersionSource(
+            "missing",
+            detail=f"[tool.pdm.version] calls {table.get('getter')!r} to compute the version, "
+            "which cannot be read without running it: name the file that carries the version in "
+            '[tool.release-guard] version-source = "..."',
+        )
+    return None
