@@ -77,19 +77,16 @@ def project_name(data: dict[str, Any], source: Source) -> str | None:
     """The distribution name: [project], else [tool.poetry], else setup.cfg, else setup.py."""
     for table in (dig(data, "project"), dig(data, "tool", "poetry")):
         if isinstance(table.get("name"), str):
-            name: str = table["name"]
-            return name
+            return str(table["name"])
     from release_guard.source import read_text
 
     text = read_text(source, "setup.cfg", allow_empty=True)
     if text is not None:
         from release_guard.versions.files.setup_cfg import parse
 
-        name = (
-            parse(text, "setup.cfg", source.describe("setup.cfg")).get("metadata", {}).get("name")
-        )
-        if name:
-            return name
+        metadata = parse(text, "setup.cfg", source.describe("setup.cfg")).get("metadata", {})
+        if metadata.get("name"):
+            return metadata["name"]
     text = read_text(source, "setup.py", allow_empty=True)
     if text is not None:
         import ast
