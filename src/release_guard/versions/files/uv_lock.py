@@ -56,10 +56,12 @@ def _package_blocks(text: str, name: str) -> list[tuple[int, int]]:
 
 
 def _parse_block(block: str, path: str, where: str, line: int) -> dict[str, object]:
+    """The keys of one `[[package]]` block."""
     from release_guard.config import parse_toml
 
     try:
-        return parse_toml(block, where, path)
+        entry: dict[str, object] = parse_toml(block, where, path)["package"][0]
+        return entry
     except InputError as error:
         finding = error.finding
         # the line within the block is the line within the file from where the block starts
