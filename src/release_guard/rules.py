@@ -76,7 +76,7 @@ _RULES = (
         "RG101",
         "no-version",
         "no version: none is set, or the build backend's version source cannot be read",
-        'set the version, or name where it lives: [tool.release-guard] version-source',
+        "set the version, or name where it lives: [tool.release-guard] version-source",
     ),
     Rule(
         "RG102",

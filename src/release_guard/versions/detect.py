@@ -10,7 +10,7 @@ import posixpath
 from typing import Any
 
 from release_guard.source import Source
-from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions import VersionFile, VersionSource
 from release_guard.versions.sources import PYPROJECT, Context, dig, import_name, package_root
 
 # build-backend (its module, or a prefix of it) -> reader module of versions.sources
@@ -50,9 +50,8 @@ def version_source(project: Context) -> VersionSource:
         return VersionSource(
             "missing", detail="[project] sets version and also lists it as dynamic: keep one"
         )
-    found = _detect("static", project)
-    if found is not None:
-        return found
+    if "version" in table:  # PEP 621's static version, whatever the backend
+        return VersionSource("file", VersionFile(PYPROJECT, kind="toml", key="project"))
     if table and not is_dynamic and "version" not in project.dig("tool", "poetry"):
         return VersionSource("missing", detail="[project].version is missing")
     backend = backend_of(project.data)
@@ -147,9 +146,11 @@ def detected_version_files(project: Context) -> tuple[VersionFile, ...]:
     if init is not None:
         found.append(VersionFile(init, required=False))
     uv_name = canonical_name(project.name) if project.name else ""
+    top = {name for name, _ in project.source.list_dir("") or []}  # "": the root, in git too
     for path, kind in CARRIERS:
-        if project.exists(path):
-            found.append(VersionFile(path, kind=kind, key=uv_name, required=False))
+        if path.split("/")[0] in top and (path in top or project.exists(path)):
+            key = uv_name if kind == "uv-lock" else ""
+            found.append(VersionFile(path, kind=kind, key=key, required=False))
     return tuple(found)
 
 

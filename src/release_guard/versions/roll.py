@@ -7,8 +7,8 @@ import datetime
 from typing import TYPE_CHECKING
 
 from release_guard.edit import Change, Overlay, Refusal, read_text_file, replace_span
+from release_guard.versions import Carried, VersionFile
 from release_guard.versions.files import read_version_file
-from release_guard.versions.model import Carried, VersionFile
 from release_guard.versions.rules import short_version
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.findings import Finding
 from release_guard.pep440 import parse_version
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import PARSED_KINDS, read_version_file
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 if TYPE_CHECKING:
     from release_guard.config import Project
@@ -46,7 +46,12 @@ def check_versions(project: Project, source: Source) -> VersionReport:
         return VersionReport(None, "pyproject.toml", line, findings, notes)
 
     truth = origin.file
-    reading = read_version_file(source, truth)
+    if truth.path == "pyproject.toml" and truth.reader == "toml":
+        from release_guard.versions.files.toml import read_parsed
+
+        reading: Reading | None = read_parsed(project.pyproject_text, project.pyproject, truth.key)
+    else:
+        reading = read_version_file(source, truth)
     if reading is None:
         findings.append(_missing_file(truth, "the version source"))
         return VersionReport(None, truth.path, None, findings, notes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from release_guard.source import Source, read_text
-from release_guard.versions.model import Reading, VersionFile
+from release_guard.versions import Reading, VersionFile
 
 # kind -> module of this package with `read(text, version_file, where) -> Reading`
 READERS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from release_guard.findings import input_error
-from release_guard.versions.model import Carried, Reading, VersionFile
+from release_guard.versions import Carried, Reading, VersionFile
 
 _KEY = re.compile(r"([A-Za-z0-9_.-]+)[ \t]*:(?:[ \t]+|$)")
 ROLES = {"version": "version", "date-released": "date"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_number
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.findings import input_error
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 if TYPE_CHECKING:
     import ast

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
 from release_guard.versions.files.python import parse
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 if TYPE_CHECKING:
     import ast

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from release_guard.versions import Reading, VersionFile
 from release_guard.versions.files.python import assignments, parse, reading
-from release_guard.versions.model import Reading, VersionFile
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:

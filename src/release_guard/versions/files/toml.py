@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:

@@ -8,8 +8,8 @@ that block goes through the TOML parser.
 from __future__ import annotations
 
 from release_guard.findings import InputError, input_error
+from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_number
-from release_guard.versions.model import Carried, Reading, VersionFile
 
 OWN_SOURCES = ('{ editable = "." }', '{ virtual = "." }')
 

@@ -3,7 +3,7 @@ first); the module is `[tool.flit.module] name`, else the project's import name.
 
 from __future__ import annotations
 
-from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions import VersionFile, VersionSource
 from release_guard.versions.sources import Context, import_name
 
 

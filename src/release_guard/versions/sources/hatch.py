@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions import VersionFile, VersionSource
 from release_guard.versions.sources import Context, clean_path
 
 WHERE = "[tool.hatch.version]"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions import VersionFile, VersionSource
 from release_guard.versions.sources import Context, clean_path
 
 # pdm-backend's own pattern for its file source

@@ -7,7 +7,7 @@ import posixpath
 from typing import Any
 
 from release_guard.source import read_text
-from release_guard.versions.model import VersionFile, VersionSource
+from release_guard.versions import VersionFile, VersionSource
 from release_guard.versions.sources import Context, clean_path, module_file, package_root
 
 SETUP_CFG = "setup.cfg"
