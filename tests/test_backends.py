@@ -276,3 +276,59 @@ def test_read_only_backends_check_and_prepare(tmp_path: Path, name: str) -> None
     assert "0.2.0" in rolled
     assert "0.1.0" not in rolled
     assert run_rg("check", "--tag", "v0.2.0", cwd=root).returncode == 0
+
+
+# -- the seed's four mistakes, on a uv, a Poetry and a flit project ---------------------------
+
+SEED_PROJECTS = {
+    # (backend, the file a hurried release bumps, the file it forgets)
+    "uv": ("hatchling+uv", "pyproject.toml", "uv.lock"),
+    "poetry": ("poetry-core", "pyproject.toml", "src/greeter/__init__.py"),
+    "flit": ("flit_core", "src/greeter/__init__.py", "docs/conf.py"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_PROJECTS))
+def test_seed_mistakes_are_refused(tmp_path: Path, name: str) -> None:
+    backend_name, bumped, forgotten = SEED_PROJECTS[name]
+    root, _ = adopted(tmp_path, BACKENDS[backend_name])
+    assert run_rg("install", cwd=root).returncode == 0
+
+    # 1. one file bumped, another that carries the version forgotten: refused at commit
+    bump_only(root, bumped, "0.2.0")
+    (root / "CHANGELOG.md").write_text(
+        CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-02-01\n")
+    )
+    first = run_rg("check", cwd=root)
+    assert f"{forgotten}:" in first.stdout
+    assert "RG104" in first.stdout
+
+    # 2. the release section without a date: refused at commit
+    assert run_rg("prepare", "minor", cwd=root).returncode == 2  # files are dirty: refused
+    git(root, "checkout", "--", ".")
+    assert run_rg("prepare", "minor", "--date", "2026-02-01", cwd=root).returncode == 0
+    changelog = (root / "CHANGELOG.md").read_text()
+    (root / "CHANGELOG.md").write_text(changelog.replace("## [0.2.0] - 2026-02-01", "## [0.2.0]"))
+    assert "RG204" in run_rg("check", cwd=root).stdout
+    (root / "CHANGELOG.md").write_text(changelog)
+
+    # 3. an entry left in [Unreleased] at release: refused at push
+    (root / "CHANGELOG.md").write_text(
+        changelog.replace("## [Unreleased]\n", "## [Unreleased]\n\n- Forgotten.\n")
+    )
+    git(root, "commit", "-qam", "release: v0.2.0")
+    git(root, "tag", "v0.2.0")
+    pushed = run(root, "git", "push", "origin", "main", "v0.2.0")
+    assert pushed.returncode != 0
+    assert "RG303" in pushed.stderr + pushed.stdout
+    git(root, "tag", "-d", "v0.2.0")
+    (root / "CHANGELOG.md").write_text(changelog)
+    git(root, "commit", "-qam", "release: v0.2.0, notes moved")
+
+    # 4. a tag on a commit that still carries the previous version: refused at push
+    git(root, "tag", "v0.2.0", "HEAD~2")
+    stale = run(root, "git", "push", "origin", "v0.2.0")
+    assert stale.returncode != 0
+    assert "RG301" in stale.stderr + stale.stdout
+    git(root, "tag", "-f", "v0.2.0")
+    assert run(root, "git", "push", "origin", "main", "v0.2.0").returncode == 0

@@ -56,6 +56,7 @@ def version_source(project: Context) -> VersionSource:
         return VersionSource("missing", detail="[project].version is missing")
     backend = backend_of(project.data)
     module = next((module for prefix, module in BACKENDS if backend.startswith(prefix)), None)
+    found = None
     if module is not None:
         found = _detect(module, project)
         if found is not None and found.kind != "missing":

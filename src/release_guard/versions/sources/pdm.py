@@ -12,12 +12,10 @@ FILE_PATTERN = r"""__version__\s*=\s*["'](.+?)["']"""
 
 def detect(project: Context) -> VersionSource | None:
     table = project.dig("tool", "pdm", "version")
-    legacy = {} if table else project.dig("tool", "pdm")
-    legacy_version = legacy.get("version")
-    if isinstance(legacy_version, dict):
-        if legacy_version.get("use_scm") is True:
-            return VersionSource("vcs", detail="pdm use_scm")
-        table = {"source": "file", "path": legacy_version.get("from")}
+    if table.get("use_scm") is True:  # the older form, in the same place
+        return VersionSource("vcs", detail="pdm use_scm")
+    if "from" in table:
+        table = {"source": "file", "path": table["from"]}
     source = table.get("source")
     if source == "scm":
         return VersionSource("vcs", detail="pdm scm")
