@@ -324,6 +324,8 @@ def test_sphinx_conf_release_and_short_version(tmp_path: Path) -> None:
     assert check(root).findings == []
     write(root, {"docs/conf.py": conf.replace('"1.2"', '"1.1"')})
     assert [(f.code, f.line) for f in check(root).findings] == [("RG104", 2)]
+    write(root, {"docs/conf.py": "version = '1.2.1'\nrelease = version\n"})
+    assert [(f.code, f.line) for f in check(root).findings] == [("RG104", 1)]
     computed = "from importlib.metadata import version as v\nrelease = v('pkg')\n"
     write(root, {"docs/conf.py": computed})
     assert check(root).findings == []  # computed: left alone

@@ -24,7 +24,10 @@ def roll(
     changes: dict[str, Change] = {}
     summary: list[str] = []
     truth = project.version_source.file
-    for version_file in ((truth,) if truth else ()) + project.config.version_files:
+    if truth is None:
+        # from git tags: the tag is the version; files carry placeholders, never rolled
+        return changes, summary
+    for version_file in (truth, *project.config.version_files):
         # Read through the changes so far: two entries may name the same file.
         overlay = Overlay(source, list(changes.values()))
         if version_file.reader == "toml":

@@ -16,6 +16,7 @@ class Assignment(NamedTuple):
     value: str | None  # None: not a string literal
     line: int
     imported_from: str | None = None
+    name: str | None = None  # the value is this other variable: `release = version`
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:
@@ -71,10 +72,11 @@ def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignm
         else:
             continue
         literal = value.value if isinstance(value, ast.Constant) else None
+        alias = value.id if isinstance(value, ast.Name) else None
         for target in targets:
             if isinstance(target, ast.Name) and target.id in names:
                 found[target.id] = Assignment(
-                    literal if isinstance(literal, str) else None, node.lineno
+                    literal if isinstance(literal, str) else None, node.lineno, name=alias
                 )
     return found
 

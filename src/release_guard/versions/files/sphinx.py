@@ -10,6 +10,8 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
     found = assignments(parse(text, version_file.path, where), ("release", "version"))
     if "release" not in found:
         return Reading()
+    if found["release"].name == "version" and "version" in found:
+        return reading(text, found["version"], "version")  # `release = version`
     release = reading(text, found["release"], "version")
     if "version" not in found or not release.values:
         return release
