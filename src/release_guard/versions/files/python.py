@@ -72,11 +72,11 @@ def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignm
         else:
             continue
         literal = value.value if isinstance(value, ast.Constant) else None
-        alias = value.id if isinstance(value, ast.Name) else None
+        other = value.id if isinstance(value, ast.Name) else None
         for target in targets:
             if isinstance(target, ast.Name) and target.id in names:
                 found[target.id] = Assignment(
-                    literal if isinstance(literal, str) else None, node.lineno, name=alias
+                    literal if isinstance(literal, str) else None, node.lineno, name=other
                 )
     return found
 

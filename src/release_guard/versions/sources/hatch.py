@@ -21,7 +21,7 @@ def detect(project: Context) -> VersionSource | None:
     table = project.dig("tool", "hatch", "version")
     source = table.get("source", "regex")
     if source in VCS_SOURCES:
-        return VersionSource("vcs", detail=f"hatch {source}")
+        return VersionSource("vcs", detail="hatch-vcs" if source == "vcs" else str(source))
     path = table.get("path")
     if not isinstance(path, str):
         return None
