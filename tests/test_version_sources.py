@@ -397,3 +397,20 @@ def test_bad_input_is_one_coded_line_and_prepare_writes_nothing(tmp_path: Path, 
     assert prepare.returncode == 2
     assert expected in prepare.stderr
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_init_names_the_key_that_settles_an_unreadable_source(tmp_path: Path) -> None:
+    pyproject = (
+        build_system("pdm-backend", "pdm.backend")
+        + DYNAMIC
+        + '[tool.pdm.version]\nsource = "call"\ngetter = "pkg.v:get"\n'
+    )
+    root = tree(tmp_path, {"pyproject.toml": pyproject, "src/pkg/__init__.py": INIT})
+    git(root, "init", "-q")
+    init = run_rg("init", "--dry-run", cwd=root)
+    facts = [line for line in init.stdout.splitlines() if line.startswith("  version:")]
+    assert len(facts) == 1
+    assert facts[0].startswith("  version: not found: [tool.pdm.version] calls 'pkg.v:get'")
+    assert 'version-source = "..."' in facts[0]
+    assert "RG101" in init.stdout
+    assert "git tags" not in init.stdout
