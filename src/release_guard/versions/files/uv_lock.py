@@ -11,7 +11,8 @@ from release_guard.findings import InputError, input_error
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_number
 
-OWN_SOURCES = ('{ editable = "." }', '{ virtual = "." }')
+# the project's own entry: uv locks the project itself from its directory
+OWN_SOURCES = ({"editable": "."}, {"virtual": "."})
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:
@@ -25,7 +26,7 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
     for start, end in _package_blocks(text, version_file.key):
         block = _parse_block(text[start:end], version_file.path, where, line_number(text, start))
         source = block.get("source")
-        if not isinstance(source, dict) or source not in ({"editable": "."}, {"virtual": "."}):
+        if source not in OWN_SOURCES:
             continue
         version = block.get("version")
         if version is None:
