@@ -100,6 +100,45 @@ SOURCES: dict[str, tuple[dict[str, str], str]] = {
         },
         "pkg/__init__.py",
     ),
+    "setup.py-helper-with-a-package-argument": (
+        {
+            "setup.py": "import os, re\nfrom setuptools import setup\n\n"
+            "def get_version(package):\n"
+            "    with open(os.path.join(package, '__init__.py')) as f:\n"
+            "        return re.search('__version__ = \"(.+)\"', f.read()).group(1)\n\n"
+            "setup(name='pkg', version=get_version('pkg'))\n",
+            "pkg/__init__.py": INIT,
+        },
+        "pkg/__init__.py",
+    ),
+    "setup.py-helper-with-path-parts": (
+        {
+            "setup.py": "import codecs, os\nfrom setuptools import setup\n"
+            "here = os.path.abspath(os.path.dirname(__file__))\n\n"
+            "def find_version(*parts):\n"
+            "    return codecs.open(os.path.join(here, *parts)).read()\n\n"
+            "setup(name='pkg', version=find_version('src', 'pkg', '__init__.py'))\n",
+            "src/pkg/__init__.py": INIT,
+        },
+        "src/pkg/__init__.py",
+    ),
+    "setup.py-module-level-names": (
+        {
+            "setup.py": "import os\nfrom pathlib import Path\nfrom setuptools import setup\n"
+            'NAME = "pkg"\nHERE = Path(__file__).parent\n'
+            'META = (HERE / "src" / NAME / "__about__.py").read_text()\n'
+            "VERSION = find_meta('version')\nsetup(name=NAME, version=VERSION)\n",
+            "src/pkg/__about__.py": INIT,
+        },
+        "src/pkg/__about__.py",
+    ),
+    "poetry-behind-another-backend": (
+        {
+            "pyproject.toml": build_system("intreehooks", "intreehooks:loader")
+            + '[tool.poetry]\nname = "pkg"\nversion = "1.2.0"\n'
+        },
+        "pyproject.toml",
+    ),
     "flit-module-name": (
         {
             "pyproject.toml": build_system("flit_core", "flit_core.buildapi")
@@ -165,6 +204,8 @@ VCS = {
     "pdm-scm": build_system("pdm-backend", "pdm.backend")
     + DYNAMIC
     + '[tool.pdm.version]\nsource = "scm"\n',
+    "pdm-pep517-project-table": build_system("pdm-pep517", "pdm.pep517.api")
+    + '[project]\nname = "pkg"\ndynamic = ["version"]\nversion = { use_scm = true }\n',
     "pdm-legacy-use-scm": build_system("pdm-pep517", "pdm.pep517.api")
     + DYNAMIC
     + "[tool.pdm]\nversion = { use_scm = true }\n",
@@ -326,6 +367,12 @@ def test_sphinx_conf_release_and_short_version(tmp_path: Path) -> None:
     assert [(f.code, f.line) for f in check(root).findings] == [("RG104", 2)]
     write(root, {"docs/conf.py": "version = '1.2.1'\nrelease = version\n"})
     assert [(f.code, f.line) for f in check(root).findings] == [("RG104", 1)]
+    write(root, {"docs/conf.py": 'release = ""\nversion = "0.0"\n'})
+    assert check(root).findings == []  # an empty release: nothing to sync
+    # set from the package inside a block: computed, left alone
+    nested = "version = release = 'dev'\nwith open('x') as f:\n    release = f.read()\n"
+    write(root, {"docs/conf.py": nested})
+    assert check(root).findings == []
     computed = "from importlib.metadata import version as v\nrelease = v('pkg')\n"
     write(root, {"docs/conf.py": computed})
     assert check(root).findings == []  # computed: left alone

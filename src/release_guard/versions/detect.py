@@ -24,6 +24,12 @@ BACKENDS = (
     ("maturin", "maturin"),
     ("mesonpy", "meson"),
 )
+# a backend release-guard does not know may wrap one it does: that one's table then tells
+TOOL_TABLES = (
+    ("poetry", "tool.poetry", "version"),
+    ("pdm", "tool.pdm", "version"),
+    ("flit", "tool.flit.metadata", "module"),
+)
 # PEP 517: a project without a build-backend is built by setuptools' legacy backend
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 ASK = '[tool.release-guard] version-source = "vcs" (from git tags) or "path/to/file"'
@@ -45,6 +51,10 @@ def version_source(project: Context) -> VersionSource:
     table = project.dig("project")
     dynamic = table.get("dynamic", [])
     is_dynamic = isinstance(dynamic, list) and "version" in dynamic
+    if isinstance(table.get("version"), dict):
+        return _detect("pdm", project) or VersionSource(
+            "missing", detail="[project].version is a table, which only PDM's old backend reads"
+        )
     if "version" in table and is_dynamic:
         # PEP 621 forbids it, and build backends refuse to build it
         return VersionSource(
@@ -64,6 +74,11 @@ def version_source(project: Context) -> VersionSource:
     fallback = _detect("vcs", project)
     if fallback is not None:
         return fallback
+    for reader, tool_table, key in TOOL_TABLES:
+        if module != reader and key in project.dig(*tool_table.split(".")):
+            # a backend that wraps another (Poetry, PDM, flit once built through intreehooks)
+            found = _detect(reader, project) or found
+            break
     if found is not None:
         return found
     where = "[project] lists version as dynamic" if is_dynamic else "no [project].version"
@@ -89,14 +104,10 @@ def project_name(data: dict[str, Any], source: Source) -> str | None:
             return metadata["name"]
     text = read_text(source, "setup.py", allow_empty=True)
     if text is not None:
-        import ast
-
         from release_guard.versions.files.python import parse as parse_python
-        from release_guard.versions.files.setup_py import setup_keyword
+        from release_guard.versions.files.setup_py import setup_string
 
-        keyword = setup_keyword(parse_python(text, "setup.py", source.describe("setup.py")), "name")
-        if keyword is not None and isinstance(keyword.value, ast.Constant):
-            return str(keyword.value.value)
+        return setup_string(parse_python(text, "setup.py", source.describe("setup.py")), "name")
     return None
 
 

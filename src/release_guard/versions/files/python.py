@@ -59,6 +59,14 @@ def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignm
 
     found: dict[str, Assignment] = {}
     for node in module.body:
+        if isinstance(node, (ast.If, ast.With, ast.For, ast.While, ast.Try)):
+            # set inside control flow (`try: from ._version import ...`, a loop reading a
+            # file): not a plain literal to keep in sync
+            for inner in ast.walk(node):
+                for bound in _targets(inner):
+                    if bound in names:
+                        found[bound] = Assignment(None, getattr(inner, "lineno", node.lineno))
+            continue
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if (alias.asname or alias.name) in names:
@@ -79,6 +87,19 @@ def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignm
                     literal if isinstance(literal, str) else None, node.lineno, name=other
                 )
     return found
+
+
+def _targets(node: ast.AST) -> list[str]:
+    """The names an assignment or import statement binds."""
+    import ast
+
+    if isinstance(node, ast.Assign):
+        return [target.id for target in node.targets if isinstance(target, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return [node.target.id]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [alias.asname or alias.name for alias in node.names]
+    return []
 
 
 def _module_getattr(module: ast.Module) -> bool:

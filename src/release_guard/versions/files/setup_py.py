@@ -45,3 +45,21 @@ def setup_keyword(module: ast.Module, name: str) -> ast.keyword | None:
     if call is None:
         return None
     return next((keyword for keyword in call.keywords if keyword.arg == name), None)
+
+
+def setup_string(module: ast.Module, name: str) -> str | None:
+    """A setup() keyword's string: a literal, or a module-level name bound to one."""
+    import ast
+
+    keyword = setup_keyword(module, name)
+    value = keyword.value if keyword is not None else None
+    if isinstance(value, ast.Name):
+        bound = value.id
+        for node in module.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == bound for target in node.targets
+            ):
+                value = node.value
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    return None

@@ -1,5 +1,5 @@
 """pdm-backend: `[tool.pdm.version]` with source "file", "scm" or "call", and the older
-`[tool.pdm] version = {use_scm = true}` / `{from = "..."}`."""
+`version = {use_scm = true}` / `{from = "..."}` in `[tool.pdm]` or (pdm-pep517) `[project]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ FILE_PATTERN = r"""__version__\s*=\s*["'](.+?)["']"""
 
 def detect(project: Context) -> VersionSource | None:
     table = project.dig("tool", "pdm", "version")
+    early = project.dig("project").get("version")
+    if isinstance(early, dict):  # pdm-pep517's first form: [project] version = {use_scm = true}
+        table = early
     if table.get("use_scm") is True:  # the older form, in the same place
         return VersionSource("vcs", detail="pdm use_scm")
     if "from" in table:

@@ -115,7 +115,7 @@ def _from_setup_py(project: Context) -> VersionSource | None:
         return VersionSource("file", VersionFile(SETUP_PY, kind="setup-py"))
     if "versioneer" in ast.dump(keyword.value):
         return VersionSource("vcs", detail="versioneer")
-    found = _version_module(project, module)
+    found = _version_module(project, module, keyword.value)
     if found is not None:
         return VersionSource("file", VersionFile(found))
     return VersionSource(
@@ -126,30 +126,59 @@ def _from_setup_py(project: Context) -> VersionSource | None:
     )
 
 
-def _version_module(project: Context, module: Any) -> str | None:
+def _version_module(project: Context, module: Any, version: Any) -> str | None:
     """The module setup.py takes `__version__` from, by the patterns people write: a path to a
-    .py file (opened, exec'd or parsed), or `from pkg import __version__`."""
+    .py file (opened, exec'd or parsed, written as a string, `os.path.join(...)`, `Path(...)` or
+    `HERE / "..."`, through module-level string names or a helper such as
+    `get_version("pkg")` whose parameters take the call's strings), or `from pkg import
+    __version__`. The first candidate that has a `__version__` literal is the one."""
     import ast
 
     from release_guard.versions.files import read_version_file
 
+    names = {
+        node.targets[0].id: node.value.value
+        for node in module.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+    assigned = {
+        target.id: node.value
+        for node in module.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    call = assigned.get(version.id) if isinstance(version, ast.Name) else version
     candidates: list[str] = []
+    if isinstance(call, ast.Call):
+        strings = [_path_parts(argument, names) for argument in call.args]
+        if strings and all(strings):
+            candidates.append(
+                posixpath.join(*(part for parts in strings if parts for part in parts))
+            )
+        helpers = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef)}
+        helper = helpers.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if helper is not None:
+            for parameter, parts in zip(helper.args.args, strings):
+                if parts is not None and len(parts) == 1:
+                    names[parameter.arg] = parts[0]
     for node in ast.walk(module):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if any(alias.name == "__version__" for alias in node.names):
                 candidates.append(module_file(project, node.module, ["", "src"]))
         elif isinstance(node, (ast.Call, ast.BinOp)):
-            parts = _constant_parts(node)
-            if parts and parts[-1].endswith(".py"):
+            parts = _path_parts(node, names)
+            if parts:
                 candidates.append(posixpath.join(*parts))
-        elif (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and node.value.endswith(".py")
-            and node.value != SETUP_PY
-        ):
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             candidates.append(node.value)
     for candidate in candidates:
+        if not candidate.endswith(".py") or candidate.endswith(SETUP_PY):
+            continue
         try:
             path = clean_path(candidate, SETUP_PY)
         except ValueError:
@@ -160,20 +189,30 @@ def _version_module(project: Context, module: Any) -> str | None:
     return None
 
 
-def _constant_parts(node: Any) -> list[str] | None:
-    """The string parts of `os.path.join("a", "b.py")` or `HERE / "a" / "b.py"` (names and
-    calls such as `here` or `Path(__file__).parent` stand for the project's top)."""
+def _path_parts(node: Any, names: dict[str, str]) -> list[str] | None:
+    """The parts of a path expression, None when one cannot be known. A leading part that is
+    not a known string (`here`, `Path(__file__).parent`) stands for the project's top."""
     import ast
 
     if isinstance(node, ast.Constant):
         return [node.value] if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return [names[node.id]] if node.id in names else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        left, right = _constant_parts(node.left), _constant_parts(node.right)
-        return (left or []) + right if right else None
-    if isinstance(node, ast.Call):
+        right = _path_parts(node.right, names)
+        return (_path_parts(node.left, names) or []) + right if right else None
+    if isinstance(node, ast.Call) and node.args:
         function = node.func
         name = function.attr if isinstance(function, ast.Attribute) else None
-        if name == "join" and node.args:
-            parts = [_constant_parts(arg) for arg in node.args]
-            return [p for part in parts if part for p in part] or None
+        if isinstance(function, ast.Name):
+            name = function.id
+        if name not in ("join", "Path", "PurePath"):
+            return None
+        parts: list[str] = []
+        for argument in node.args:
+            known = _path_parts(argument, names)
+            if known is None and parts:
+                return None  # an unknown part inside the path
+            parts += known or []
+        return parts or None
     return None
