@@ -139,6 +139,13 @@ SOURCES: dict[str, tuple[dict[str, str], str]] = {
         },
         "pyproject.toml",
     ),
+    "pdm-0.x-tool-table": (
+        {
+            "pyproject.toml": build_system("intreehooks", "intreehooks:loader")
+            + '[tool.pdm]\nname = "pkg"\nversion = "1.2.0"\n'
+        },
+        "pyproject.toml",
+    ),
     "flit-module-name": (
         {
             "pyproject.toml": build_system("flit_core", "flit_core.buildapi")

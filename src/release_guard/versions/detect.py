@@ -89,8 +89,9 @@ def version_source(project: Context) -> VersionSource:
 
 
 def project_name(data: dict[str, Any], source: Source) -> str | None:
-    """The distribution name: [project], else [tool.poetry], else setup.cfg, else setup.py."""
-    for table in (dig(data, "project"), dig(data, "tool", "poetry")):
+    """The distribution name: [project], else [tool.poetry] (or PDM 0.x's [tool.pdm]), else
+    setup.cfg, else setup.py."""
+    for table in (dig(data, "project"), dig(data, "tool", "poetry"), dig(data, "tool", "pdm")):
         if isinstance(table.get("name"), str):
             return str(table["name"])
     from release_guard.source import read_text

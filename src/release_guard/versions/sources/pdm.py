@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path
+from release_guard.versions.sources import PYPROJECT, Context, clean_path
 
 # pdm-backend's own pattern for its file source
 FILE_PATTERN = r"""__version__\s*=\s*["'](.+?)["']"""
 
 
 def detect(project: Context) -> VersionSource | None:
+    if isinstance(project.dig("tool", "pdm").get("version"), str):  # PDM 0.x kept metadata here
+        return VersionSource("file", VersionFile(PYPROJECT, kind="toml", key="tool.pdm"))
     table = project.dig("tool", "pdm", "version")
     early = project.dig("project").get("version")
     if isinstance(early, dict):  # pdm-pep517's first form: [project] version = {use_scm = true}
