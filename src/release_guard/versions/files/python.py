@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from release_guard.findings import input_error
 from release_guard.versions import Carried, Reading, VersionFile
@@ -12,11 +12,22 @@ if TYPE_CHECKING:
     import ast
 
 
-class Assignment(NamedTuple):
-    value: str | None  # None: not a string literal
-    line: int
-    imported_from: str | None = None
-    name: str | None = None  # the value is this other variable: `release = version`
+class Assignment:
+    """One binding of a variable (a plain class: cheaper to create than a NamedTuple)."""
+
+    __slots__ = ("imported_from", "line", "name", "value")
+
+    def __init__(
+        self,
+        value: str | None,  # None: not a string literal
+        line: int,
+        imported_from: str | None = None,
+        name: str | None = None,  # the value is this other variable: `release = version`
+    ) -> None:
+        self.value = value
+        self.line = line
+        self.imported_from = imported_from
+        self.name = name
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:
