@@ -97,6 +97,11 @@ BAD_CONFIGS = [
     ("version-files = [3]", 1, "version-files entries are paths or"),
     ('version-files = [{ path = "V", regex = "(.*)" }]', 1, "version-files entries"),
     ('version-files = [{ path = "V", pattern = 1 }]', 1, "pattern must be a string"),
+    # where the version lives, when detection cannot tell
+    ("version-source = 3", 1, 'version-source must be "vcs", a path, or'),
+    ('version-source = "VERSION"', 1, "version-source 'VERSION' needs a pattern"),
+    ('version-source = { path = "V", pattern = "(" }', 1, "is not a valid regex"),
+    ('version-source = "../v.py"', 1, "is outside the repository"),
     # paths outside the repository
     ('changelog = "../CHANGELOG.md"', 1, "'../CHANGELOG.md' is outside the repository"),
     ('changelog = "/etc/passwd"', 1, "is outside the repository"),
@@ -190,3 +195,12 @@ def test_bad_config_is_never_a_silent_fallback(make_project: MakeProject) -> Non
     result = run_rg("check", "--tag", "v0.1.0", cwd=root)
     assert result.returncode == 2
     assert "unknown key 'tag_format'" in result.stderr
+
+
+def test_version_source_settles_where_the_version_lives(make_project: MakeProject) -> None:
+    root = make_project(files={"pyproject.toml": with_config('version-source = "vcs"')})
+    project = load_project(WorkTree(str(root)))
+    assert project.version_source.kind == "vcs"
+    body = 'version-source = "src/theo/__init__.py"'
+    project = load_project(WorkTree(str(make_project(files={"pyproject.toml": with_config(body)}))))
+    assert project.version_source.file == VersionFile("src/theo/__init__.py")

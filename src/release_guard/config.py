@@ -93,9 +93,10 @@ def load_project(source: Source) -> Project:
         else:
             origin = version_source(context)
     except ValueError as error:
-        where = "version-source" if "version-source" in table else None
-        line = _line_of(text, r"^\s*[\"']?version-source", CONFIG_TABLE) if where else None
-        raise input_error("RG004", str(error), PYPROJECT, line) from None
+        if "version-source" not in table:
+            raise input_error("RG004", str(error), PYPROJECT) from None
+        line = _line_of(text, r"^\s*[\"']?version-source", CONFIG_TABLE)
+        raise input_error("RG004", f"[{CONFIG_TABLE}] {error}", PYPROJECT, line) from None
     config = _read_config(data, text, context, origin)
     return Project(name, origin, config, text, data)
 
