@@ -331,6 +331,8 @@ def test_uv_lock_compared_as_parsed_versions(tmp_path: Path) -> None:
     write(tmp_path, {"uv.lock": uv_lock("1.2.0")})
     finding = check(tmp_path).findings[0]
     assert (finding.code, finding.path, finding.line) == ("RG104", "uv.lock", 12)
+    write(tmp_path, {"uv.lock": uv_lock("1.2.0").replace("\n", "\r\n")})  # git's autocrlf
+    assert [(f.code, f.line) for f in check(tmp_path).findings] == [("RG104", 12)]
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,8 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
 
 def _package_blocks(text: str, name: str) -> list[tuple[int, int]]:
     """(start, end) of each [[package]] block named `name` (every block when name is "")."""
-    header = f'[[package]]\nname = "{name}"\n' if name else "[[package]]\n"
+    nl = "\r\n" if "\r\n" in text[:200] else "\n"  # a checkout with autocrlf
+    header = f'[[package]]{nl}name = "{name}"{nl}' if name else f"[[package]]{nl}"
     blocks: list[tuple[int, int]] = []
     position = 0
     while True:
