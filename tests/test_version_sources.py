@@ -470,3 +470,29 @@ def test_init_names_the_key_that_settles_an_unreadable_source(tmp_path: Path) ->
     assert 'version-source = "..."' in facts[0]
     assert "RG101" in init.stdout
     assert "git tags" not in init.stdout
+
+
+def test_citation_follows_the_tag_when_the_version_comes_from_git(tmp_path: Path) -> None:
+    changelog = CHANGELOG.replace("- Next.\n", "")
+    files = {
+        "pyproject.toml": VCS["hatch-vcs"],
+        "CITATION.cff": CITATION.replace('"1.2.0"', "1.1.0"),
+        "CHANGELOG.md": changelog,
+        "src/pkg/__init__.py": '__version__ = "0.0.0"\n',  # a placeholder: never compared
+    }
+    root = tree(tmp_path, files)
+    assert check(root).findings == []  # between releases there is no version to compare
+    finding = check(root, "v1.2.0").findings[0]
+    assert (finding.code, finding.path, finding.line) == ("RG104", "CITATION.cff", 4)
+    assert "differs from '1.2.0' in the tag" in finding.message
+    write(root, {"CHANGELOG.md": CHANGELOG})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "1.2.0")
+    prepare = run_rg("prepare", "minor", "--date", "2026-02-01", cwd=root)
+    assert prepare.returncode == 0, prepare.stdout + prepare.stderr
+    assert "-- CITATION.cff CHANGELOG.md" in prepare.stdout
+    cited = (root / "CITATION.cff").read_text()
+    assert "version: 1.3.0\ndate-released: 2026-02-01\n" in cited
+    assert (root / "src/pkg/__init__.py").read_text() == '__version__ = "0.0.0"\n'
+    assert check(root, "v1.3.0").findings == []

@@ -15,7 +15,7 @@ from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
-from release_guard.versions.rules import VersionReport, check_versions, dates_at_release
+from release_guard.versions.rules import VersionReport, check_versions, files_at_release
 
 
 def run_checks(
@@ -51,10 +51,7 @@ def run_checks(
             findings += _version_in_changelog(versions, changelog, release=tag is not None)
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
-        if versions.dates and changelog is not None and versions.version is not None:
-            section = kac.find_release(changelog, versions.version)
-            dated = section is not None and kac.is_dated(section)
-            findings += dates_at_release(versions, section.date if dated and section else None)
+        findings += _release_files(project, source, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
 
 
@@ -169,6 +166,24 @@ def _release_rules(
             )
         )
     return findings
+
+
+def _release_files(
+    project: Project,
+    source: Source,
+    versions: VersionReport,
+    changelog: kac.Changelog | None,
+    tag: str,
+) -> list[Finding]:
+    """What files say about the release itself (CITATION.cff's version and date)."""
+    version = versions.version
+    if version is None and project.version_source.kind == "vcs":
+        version = project.config.version_in_tag(tag)
+    if version is None:
+        return []
+    section = kac.find_release(changelog, version) if changelog is not None else None
+    date = section.date if section is not None and kac.is_dated(section) else None
+    return files_at_release(project, source, versions, version, date)
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:

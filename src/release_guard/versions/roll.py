@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from release_guard.edit import Change, Overlay, Refusal, read_text_file, replace_span
 from release_guard.versions import Carried, VersionFile
 from release_guard.versions.files import read_version_file
-from release_guard.versions.rules import short_version
+from release_guard.versions.rules import RELEASE_KINDS, short_version
 
 if TYPE_CHECKING:
     from release_guard.config import Project
@@ -24,10 +24,13 @@ def roll(
     changes: dict[str, Change] = {}
     summary: list[str] = []
     truth = project.version_source.file
-    if truth is None:
-        # from git tags: the tag is the version; files carry placeholders, never rolled
-        return changes, summary
-    for version_file in (truth, *project.config.version_files):
+    if truth is not None:
+        files = (truth, *project.config.version_files)
+    else:
+        # from git tags: the tag is the version; only files that name the release to the world
+        # (CITATION.cff) follow it, the others hold placeholders
+        files = tuple(vf for vf in project.config.version_files if vf.reader in RELEASE_KINDS)
+    for version_file in files:
         # Read through the changes so far: two entries may name the same file.
         overlay = Overlay(source, list(changes.values()))
         if version_file.reader == "toml":

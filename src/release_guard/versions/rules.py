@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # compiled on first use (re caches it): only projects with version-scheme = semver need it
 _SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$"
+# files that name a release to the world: with a version from git tags, judged at release only
+RELEASE_KINDS = ("citation",)
 # Cargo's tables: their versions are SemVer, which maturin turns into PEP 440 at build time
 _CARGO_TABLES = ("package", "workspace.package")
 
@@ -74,21 +76,31 @@ def check_versions(project: Project, source: Source) -> VersionReport:
     return VersionReport(version, truth.path, found.line, findings, notes, tuple(dates))
 
 
-def dates_at_release(report: VersionReport, changelog_date: str | None) -> list[Finding]:
-    """At release, a release date a file carries (CITATION.cff's date-released) must be the
-    changelog's date of that release; an undated release is RG302's to report."""
-    if changelog_date is None:
-        return []
-    return [
+def files_at_release(
+    project: Project, source: Source, report: VersionReport, version: str, day: str | None
+) -> list[Finding]:
+    """At release: a release date a file carries (CITATION.cff's date-released) must be the
+    changelog's date of that release (an undated release is RG302's to report). With a version
+    from git tags, the files that name the release to the world (CITATION.cff) must carry the
+    tag's version: between releases they were not compared, at release there is one to compare."""
+    findings: list[Finding] = []
+    dates = list(report.dates)
+    if project.version_source.kind == "vcs":
+        for version_file in project.config.version_files:
+            if version_file.reader in RELEASE_KINDS:
+                findings += _compare(source, version_file, version, "the tag", [], dates)
+    if day is None:
+        return findings
+    return findings + [
         Finding(
             "RG108",
-            f"date-released {value.value} differs from {changelog_date}, the changelog's date of "
-            f"the release {report.version}",
+            f"date-released {value.value} differs from {day}, the changelog's date of "
+            f"the release {version}",
             path,
             value.line,
         )
-        for path, value in report.dates
-        if value.value != changelog_date
+        for path, value in dates
+        if value.value != day
     ]
 
 
