@@ -9,8 +9,7 @@ from typing import Any, NamedTuple
 
 from release_guard.findings import input_error
 from release_guard.source import Source, read_text
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path
+from release_guard.versions import Context, VersionFile, VersionSource, clean_path
 
 PYPROJECT = "pyproject.toml"
 CONFIG_TABLE = "tool.release-guard"

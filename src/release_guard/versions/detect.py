@@ -10,8 +10,15 @@ import posixpath
 from typing import Any
 
 from release_guard.source import Source
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import PYPROJECT, Context, dig, import_name, package_root
+from release_guard.versions import (
+    PYPROJECT,
+    Context,
+    VersionFile,
+    VersionSource,
+    dig,
+    import_name,
+    package_root,
+)
 
 # build-backend (its module, or a prefix of it) -> reader module of versions.sources
 BACKENDS = (
@@ -114,8 +121,8 @@ def project_name(data: dict[str, Any], source: Source) -> str | None:
 
 def parse_version_source(value: object) -> VersionSource:
     """`[tool.release-guard] version-source`: "vcs", a path, or {path, pattern}."""
+    from release_guard.versions import clean_path
     from release_guard.versions.files import kind_for_path
-    from release_guard.versions.sources import clean_path
     from release_guard.versions.sources.hatch import check_pattern
 
     if value == "vcs":

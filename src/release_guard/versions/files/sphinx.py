@@ -16,4 +16,4 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
     if "version" not in found or not release.values:
         return release
     short = reading(text, found["version"], "short")
-    return release._replace(values=release.values + short.values)
+    return Reading(release.values + short.values)

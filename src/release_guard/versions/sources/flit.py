@@ -3,8 +3,7 @@ first); the module is `[tool.flit.module] name`, else the project's import name.
 
 from __future__ import annotations
 
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, import_name
+from release_guard.versions import Context, VersionFile, VersionSource, import_name
 
 
 def detect(project: Context) -> VersionSource | None:

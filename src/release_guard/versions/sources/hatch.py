@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path
+from release_guard.versions import Context, VersionFile, VersionSource, clean_path
 
 WHERE = "[tool.hatch.version]"
 # hatch's own default for its regex version source (hatchling.version.core.DEFAULT_PATTERN):

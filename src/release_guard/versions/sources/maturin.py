@@ -6,8 +6,7 @@ from __future__ import annotations
 import posixpath
 
 from release_guard.source import read_text
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path, dig
+from release_guard.versions import Context, VersionFile, VersionSource, clean_path, dig
 
 
 def detect(project: Context) -> VersionSource | None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context
+from release_guard.versions import Context, VersionFile, VersionSource
 
 # the first project(...) call's version keyword, as a single-quoted meson string
 PROJECT_VERSION = (

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import PYPROJECT, Context, clean_path
+from release_guard.versions import PYPROJECT, Context, VersionFile, VersionSource, clean_path
 
 # pdm-backend's own pattern for its file source
 FILE_PATTERN = r"""__version__\s*=\s*["'](.+?)["']"""

@@ -3,8 +3,7 @@ version), unless poetry-dynamic-versioning derives it from git tags."""
 
 from __future__ import annotations
 
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import PYPROJECT, Context
+from release_guard.versions import PYPROJECT, Context, VersionFile, VersionSource
 
 
 def detect(project: Context) -> VersionSource | None:

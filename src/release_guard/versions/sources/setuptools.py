@@ -7,8 +7,14 @@ import posixpath
 from typing import Any
 
 from release_guard.source import read_text
-from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path, module_file, package_root
+from release_guard.versions import (
+    Context,
+    VersionFile,
+    VersionSource,
+    clean_path,
+    module_file,
+    package_root,
+)
 
 SETUP_CFG = "setup.cfg"
 SETUP_PY = "setup.py"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from release_guard.versions import VersionSource
-from release_guard.versions.sources import Context
+from release_guard.versions import Context, VersionSource
 
 # distribution names of the build requirements that derive the version from git tags
 PLUGINS = re.compile(
