@@ -36,8 +36,10 @@ def copy_release_files(target: Path) -> str:
     sys.path.insert(0, str(REPO / "src"))
     from release_guard.config import load_project
     from release_guard.source import WorkTree
+    from release_guard.versions.rules import check_versions
 
-    version = load_project(WorkTree(str(target))).version_source.static_version
+    source = WorkTree(str(target))
+    version = check_versions(load_project(source), source).version
     assert isinstance(version, str)
     # bump-my-version needs its own config to answer; it costs it one more small file to read
     (target / ".bumpversion.toml").write_text(

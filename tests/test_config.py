@@ -20,7 +20,7 @@ def test_defaults(make_project: MakeProject) -> None:
     project = load_project(WorkTree(str(make_project())))
     config = project.config
     assert project.name == "theo-openvoice"
-    assert config.version_files == (VersionFile("src/theo/__init__.py"),)
+    assert config.version_files == (VersionFile("src/theo/__init__.py", required=False),)
     assert not config.version_files_configured
     assert (config.changelog, config.tag_format, config.version_scheme) == (
         "CHANGELOG.md",
@@ -78,8 +78,8 @@ def test_version_in_tag(make_project: MakeProject, tag: str, version: str | None
 BAD_CONFIGS = [
     # (body, the key's line offset below the header or 0 for the header, words in the message)
     ("colour = 1", 1, "unknown key 'colour'"),
-    ('version-files = ["README.md"]', 1, "'README.md' is not a Python file: give it a pattern"),
-    ('version-files = [{ path = "VERSION" }]', 1, "'VERSION' is not a Python file"),
+    ('version-files = ["README.md"]', 1, "'README.md' is no file release-guard knows"),
+    ('version-files = [{ path = "VERSION" }]', 1, "'VERSION' is no file release-guard knows"),
     ('changelogs = "x"', 1, "unknown key 'changelogs'"),
     ("changelog = 3", 1, "changelog must be a non-empty string"),
     ('changelog = ""', 1, "changelog must be a non-empty string"),
@@ -97,6 +97,11 @@ BAD_CONFIGS = [
     ("version-files = [3]", 1, "version-files entries are paths or"),
     ('version-files = [{ path = "V", regex = "(.*)" }]', 1, "version-files entries"),
     ('version-files = [{ path = "V", pattern = 1 }]', 1, "pattern must be a string"),
+    # where the version lives, when detection cannot tell
+    ("version-source = 3", 1, 'version-source must be "vcs", a path, or'),
+    ('version-source = "VERSION"', 1, "version-source 'VERSION' needs a pattern"),
+    ('version-source = { path = "V", pattern = "(" }', 1, "is not a valid regex"),
+    ('version-source = "../v.py"', 1, "is outside the repository"),
     # paths outside the repository
     ('changelog = "../CHANGELOG.md"', 1, "'../CHANGELOG.md' is outside the repository"),
     ('changelog = "/etc/passwd"', 1, "is outside the repository"),
@@ -190,3 +195,12 @@ def test_bad_config_is_never_a_silent_fallback(make_project: MakeProject) -> Non
     result = run_rg("check", "--tag", "v0.1.0", cwd=root)
     assert result.returncode == 2
     assert "unknown key 'tag_format'" in result.stderr
+
+
+def test_version_source_settles_where_the_version_lives(make_project: MakeProject) -> None:
+    root = make_project(files={"pyproject.toml": with_config('version-source = "vcs"')})
+    project = load_project(WorkTree(str(root)))
+    assert project.version_source.kind == "vcs"
+    body = 'version-source = "src/theo/__init__.py"'
+    project = load_project(WorkTree(str(make_project(files={"pyproject.toml": with_config(body)}))))
+    assert project.version_source.file == VersionFile("src/theo/__init__.py")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from release_guard.config import PYPROJECT
+from release_guard.config import LEGACY_FILES, PYPROJECT
 from release_guard.report import FORMATS
 
 if TYPE_CHECKING:
@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 
 def find_root(start: str) -> str:
-    """The nearest directory at or above `start` that holds a pyproject.toml."""
+    """The nearest directory at or above `start` that holds a pyproject.toml (or, for a
+    project without one, a setup.cfg or setup.py)."""
     current = os.path.abspath(start)
-    while not os.path.isfile(os.path.join(current, PYPROJECT)):
+    while not any(
+        os.path.isfile(os.path.join(current, name)) for name in (PYPROJECT, *LEGACY_FILES)
+    ):
         parent = os.path.dirname(current)
         if parent == current:
             return os.path.abspath(start)

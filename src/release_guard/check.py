@@ -16,7 +16,7 @@ from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree
-from release_guard.versions import VersionReport, check_versions
+from release_guard.versions.rules import VersionReport, check_versions, files_at_release
 
 if TYPE_CHECKING:
     from release_guard.changelog.model import Changelog
@@ -77,6 +77,7 @@ def run_checks(
         notes += [note] if note else []
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
+        findings += _release_files(project, source, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
 
 
@@ -134,6 +135,26 @@ def _release_rules(
     if changelog is not None:
         findings += release_rules(changelog, version, config.pre_releases)
     return findings
+
+
+def _release_files(
+    project: Project,
+    source: Source,
+    versions: VersionReport,
+    changelog: Changelog | None,
+    tag: str,
+) -> list[Finding]:
+    """What files say about the release itself (CITATION.cff's version and date)."""
+    from release_guard.changelog import section_for
+
+    version = versions.version
+    if version is None and project.version_source.kind == "vcs":
+        version = project.config.version_in_tag(tag)
+    if version is None:
+        return []
+    section = section_for(changelog, version) if changelog is not None else None
+    day = section.date.day if section is not None and section.date is not None else None
+    return files_at_release(project, source, versions, version, day.isoformat() if day else None)
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:

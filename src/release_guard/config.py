@@ -1,25 +1,22 @@
-"""Read pyproject.toml: the project's name and version source, and [tool.release-guard]."""
+"""Read the project: its name and version source (release_guard.versions), and
+[tool.release-guard] from pyproject.toml."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 import sys
 from typing import Any, NamedTuple
 
 from release_guard.findings import input_error
 from release_guard.source import Source, read_text
+from release_guard.versions import Context, VersionFile, VersionSource, clean_path, dig
 
 PYPROJECT = "pyproject.toml"
 CONFIG_TABLE = "tool.release-guard"
+# a project without pyproject.toml is still a project when setuptools builds it from these
+LEGACY_FILES = ("setup.cfg", "setup.py")
 
-
-class VersionFile(NamedTuple):
-    """A file that carries the version: a Python variable read with ast, or a regex."""
-
-    path: str
-    pattern: str | None = None  # one group, or a group named "version"; None: Python variable
-    variable: str = "__version__"
+__all__ = ["PYPROJECT", "Config", "Project", "VersionFile", "VersionSource", "load_project"]
 
 
 class Config(NamedTuple):
@@ -54,19 +51,6 @@ class Config(NamedTuple):
         return None
 
 
-class VersionSource(NamedTuple):
-    """Where the version of truth lives.
-
-    kind: "static" ([project].version), "file" (a dynamic version read from a file),
-    "vcs" (derived from git tags: nothing to keep in sync) or "missing".
-    """
-
-    kind: str
-    file: VersionFile | None = None
-    static_version: object = None  # the raw [project].version value, checked by versions.py
-    detail: str = ""
-
-
 class Project(NamedTuple):
     name: str | None
     version_source: VersionSource
@@ -94,28 +78,43 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
     tree has none (the tag guard judging a commit made before the project adopted it)."""
     text = read_text(source, PYPROJECT)
     if text is None:
-        raise input_error("RG001", f"no {PYPROJECT} found", PYPROJECT)
-    data = parse_toml(text, source.describe(PYPROJECT))
-    project_table = _table(data, "project", text)
-    name = project_table.get("name")
-    try:
-        version_source = _version_source(data, project_table, source)
-    except ValueError as error:
-        raise input_error("RG004", str(error), PYPROJECT) from None
+        if not any(source.read_bytes(name) is not None for name in LEGACY_FILES):
+            raise input_error(
+                "RG001", f"no {PYPROJECT} found (nor setup.cfg or setup.py)", PYPROJECT
+            )
+        text = ""
+    data = parse_toml(text, source.describe(PYPROJECT)) if text else {}
+    _table(data, "project", text)
+    table = _table(data, CONFIG_TABLE, text)
     configured = data
     if inherited is not None and not has_config_table(data):
-        configured = {**data, "tool": {**_dig(data, "tool"), "release-guard": inherited}}
-    config = _read_config(
-        configured, text, source, name if isinstance(name, str) else None, version_source
-    )
-    return Project(name if isinstance(name, str) else None, version_source, config, text, data)
+        configured = {**data, "tool": {**dig(data, "tool"), "release-guard": inherited}}
+        table = inherited
+    from release_guard.versions.detect import project_name, version_source
+
+    name = project_name(data, source)
+    context = Context(data, source, name)
+    try:
+        if "version-source" in table:
+            from release_guard.versions.detect import parse_version_source
+
+            origin = parse_version_source(table["version-source"])
+        else:
+            origin = version_source(context)
+    except ValueError as error:
+        if "version-source" not in table:
+            raise input_error("RG004", str(error), PYPROJECT) from None
+        line = _line_of(text, r"^\s*[\"']?version-source", CONFIG_TABLE)
+        raise input_error("RG004", f"[{CONFIG_TABLE}] {error}", PYPROJECT, line) from None
+    config = _read_config(configured, text, context, origin)
+    return Project(name, origin, config, text, data)
 
 
 def has_config_table(data: dict[str, Any]) -> bool:
-    return "release-guard" in _dig(data, "tool")
+    return "release-guard" in dig(data, "tool")
 
 
-def parse_toml(text: str, where: str) -> dict[str, Any]:
+def parse_toml(text: str, where: str, path: str = PYPROJECT) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:
@@ -133,12 +132,12 @@ def parse_toml(text: str, where: str) -> dict[str, Any]:
         elif message.endswith("(at end of document)"):
             line = text.count("\n") + (not text.endswith("\n"))
         raise input_error(
-            "RG003", f"{where} is not valid TOML: {message}", PYPROJECT, line, column
+            "RG003", f"{where} is not valid TOML: {message}", path, line, column
         ) from None
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively
         raise input_error(
-            "RG003", f"{where} is not valid TOML: values nested too deeply", PYPROJECT
+            "RG003", f"{where} is not valid TOML: values nested too deeply", path
         ) from None
     return data
 
@@ -154,17 +153,6 @@ def _table(data: dict[str, Any], dotted: str, text: str) -> dict[str, Any]:
             )
     result: dict[str, Any] = node
     return result
-
-
-def _dig(data: dict[str, Any], *keys: str) -> dict[str, Any]:
-    """A nested table of a build backend's config, {} when absent or not a table.
-
-    Other tools' tables are theirs to validate: release-guard only reads what it can use.
-    """
-    node: Any = data
-    for key in keys:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node if isinstance(node, dict) else {}
 
 
 def _line_of(text: str, pattern: str, table: str | None = None) -> int | None:
@@ -191,173 +179,11 @@ def _table_name(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
-# -- where the version lives ---------------------------------------------------------------
-
-
-def _version_source(data: dict[str, Any], project: dict[str, Any], source: Source) -> VersionSource:
-    dynamic = project.get("dynamic", [])
-    if "version" in project and isinstance(dynamic, list) and "version" in dynamic:
-        # PEP 621 forbids it, and build backends refuse to build it
-        return VersionSource(
-            "missing", detail="[project] sets version and also lists it as dynamic: keep one"
-        )
-    if "version" in project or not (isinstance(dynamic, list) and "version" in dynamic):
-        kind = "static" if "version" in project else "missing"
-        return VersionSource(kind, static_version=project.get("version"))
-    hatch_version = _dig(data, "tool", "hatch", "version")
-    hatch_source = hatch_version.get("source", "regex")
-    if hatch_source == "vcs":
-        return VersionSource("vcs", detail="hatch-vcs")
-    path = hatch_version.get("path")
-    if isinstance(path, str):
-        return VersionSource("file", _hatch_version_file(path, hatch_source, hatch_version))
-    spec = _dig(data, "tool", "setuptools", "dynamic").get("version")
-    if isinstance(spec, dict) and isinstance(spec.get("attr"), str):
-        return _setuptools_attr(spec["attr"], data, source)
-    if isinstance(spec, dict) and isinstance(spec.get("file"), (str, list)) and spec["file"]:
-        first = spec["file"] if isinstance(spec["file"], str) else spec["file"][0]
-        return VersionSource(
-            "file", VersionFile(_clean_path(str(first), "version file"), r"\A\s*(\S+)\s*\Z")
-        )
-    tool = _dig(data, "tool")
-    if "setuptools_scm" in tool or "setuptools-scm" in tool or _requires_vcs_plugin(data):
-        return VersionSource("vcs", detail="setuptools-scm")
-    return VersionSource(
-        "missing", detail="[project] lists version as dynamic, but no source resolves"
-    )
-
-
-# hatch's own default for its regex version source (hatchling.version.core.DEFAULT_PATTERN):
-# the version of truth is what hatch reads, so the same pattern, not a kinder one
-HATCH_DEFAULT_PATTERN = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
-
-
-def _hatch_version_file(path: str, hatch_source: object, table: dict[str, Any]) -> VersionFile:
-    where = "[tool.hatch.version]"
-    path = _clean_path(path, f"{where} path")
-    if hatch_source == "code":
-        # hatch imports the file and evaluates `expression`: a plain name is read with ast
-        expression = table.get("expression", "__version__")
-        if isinstance(expression, str) and expression.isidentifier():
-            return VersionFile(path, variable=expression)
-        return VersionFile(path)
-    pattern = table.get("pattern", True)
-    if pattern is True or pattern is False:
-        return VersionFile(path, HATCH_DEFAULT_PATTERN)
-    if not isinstance(pattern, str):
-        raise ValueError(f"{where} pattern must be a string or true")
-    if "version" not in check_pattern(pattern, f"{where} pattern").groupindex:
-        raise ValueError(
-            f"{where} pattern {pattern!r} needs a group named 'version', as hatch does"
-        )
-    return VersionFile(path, pattern)
-
-
-def check_pattern(pattern: str, where: str) -> re.Pattern[str]:
-    """Compile a version regex: one group, or a group named 'version'; ValueError otherwise."""
-    try:
-        compiled = re.compile(pattern, re.MULTILINE)
-    except re.error as error:
-        raise ValueError(f"{where} {pattern!r} is not a valid regex: {error}") from None
-    if compiled.groups != 1 and "version" not in compiled.groupindex:
-        raise ValueError(f"{where} {pattern!r} needs exactly one group (or one named 'version')")
-    return compiled
-
-
-def _requires_vcs_plugin(data: dict[str, Any]) -> bool:
-    requires = _dig(data, "build-system").get("requires", [])
-    return isinstance(requires, list) and any(
-        isinstance(item, str)
-        and re.match(r"(hatch-vcs|setuptools[-_]scm|setuptools-git-versioning)\b", item)
-        for item in requires
-    )
-
-
-def _setuptools_attr(attr: str, data: dict[str, Any], source: Source) -> VersionSource:
-    module, _, variable = attr.rpartition(".")
-    if not module:
-        return VersionSource("missing", detail=f"cannot resolve attr {attr!r}")
-    stems = [posixpath.join(root, *module.split(".")) for root in _setuptools_roots(data)]
-    for stem in stems:
-        for candidate in (f"{stem}/__init__.py", f"{stem}.py"):
-            if source.read_bytes(candidate) is not None:
-                return VersionSource("file", VersionFile(candidate, variable=variable))
-    return VersionSource("file", VersionFile(f"{stems[0]}/__init__.py", variable=variable))
-
-
-def _setuptools_roots(data: dict[str, Any]) -> list[str]:
-    """Where setuptools looks for packages: package-dir, else find's `where`, else the
-    project top and src/ (its automatic discovery covers both layouts)."""
-    configured = _setuptools_package_root(data)
-    if configured:
-        return [configured]
-    where = _dig(data, "tool", "setuptools", "packages", "find").get("where")
-    if isinstance(where, list) and where and all(isinstance(w, str) for w in where):
-        return [w.strip("/") or "" for w in where]
-    return ["", "src"]
-
-
-def _setuptools_package_root(data: dict[str, Any]) -> str:
-    root = _dig(data, "tool", "setuptools", "package-dir").get("", "")
-    return root if isinstance(root, str) else ""
-
-
-# -- which files must carry the version ------------------------------------------------------
-
-
-def detect_package_init(data: dict[str, Any], name: str | None, source: Source) -> str | None:
-    """The package's __init__.py: from the build backend's config, else the single package
-    under src/, else the package named after the project."""
-    wanted = _import_name(name) if name else None
-    configured = [
-        package
-        for package in _configured_packages(data)
-        if source.read_bytes(f"{package}/__init__.py") is not None
-    ]
-    named = [package for package in configured if posixpath.basename(package) == wanted]
-    if named or configured:
-        return f"{(named or configured)[0]}/__init__.py"
-    under_src = [
-        entry
-        for entry, is_dir in (source.list_dir("src") or [])
-        if is_dir and source.read_bytes(f"src/{entry}/__init__.py") is not None
-    ]
-    if len(under_src) == 1:
-        return f"src/{under_src[0]}/__init__.py"
-    if wanted:
-        for candidate in (f"src/{wanted}/__init__.py", f"{wanted}/__init__.py"):
-            if source.read_bytes(candidate) is not None:
-                return candidate
-    return None
-
-
-def _configured_packages(data: dict[str, Any]) -> list[str]:
-    """Top-level package directories named in hatch's or setuptools' config."""
-    found: list[str] = []
-    for table in (
-        _dig(data, "tool", "hatch", "build", "targets", "wheel"),
-        _dig(data, "tool", "hatch", "build"),
-    ):
-        packages = table.get("packages")
-        if isinstance(packages, list):
-            found += [p.strip("/") for p in packages if isinstance(p, str)]
-    packages = _dig(data, "tool", "setuptools").get("packages")
-    if isinstance(packages, list):
-        root = _setuptools_package_root(data)
-        found += [posixpath.join(root, p) for p in packages if isinstance(p, str) and "." not in p]
-    return found
-
-
-def _import_name(name: str) -> str:
-    """The import name a distribution name suggests: runs of -, _ and . become one _."""
-    parts = name.lower().replace("-", ".").replace("_", ".").split(".")
-    return "_".join(part for part in parts if part)
-
-
 # -- [tool.release-guard] ----------------------------------------------------------------------
 
 _KEYS = {
     "version-files",
+    "version-source",
     "changelog",
     "tag-format",
     "version-scheme",
@@ -374,7 +200,7 @@ PRE_RELEASE_MODES = ("section", "unreleased")
 
 
 def _read_config(
-    data: dict[str, Any], text: str, source: Source, name: str | None, version_source: VersionSource
+    data: dict[str, Any], text: str, project: Context, version_source: VersionSource
 ) -> Config:
     table = _table(data, CONFIG_TABLE, text)
 
@@ -408,7 +234,7 @@ def _read_config(
 
     def path(value: str, key: str) -> str:
         try:
-            return _clean_path(value, key)
+            return clean_path(value, key)
         except ValueError as error:
             raise fail(str(error), key) from None
 
@@ -456,11 +282,12 @@ def _read_config(
         raw = table["version-files"]
         if not isinstance(raw, list):
             raise fail("version-files must be a list", "version-files")
-        version_files = tuple(_version_file(entry, fail, path) for entry in raw)
+        version_files = tuple(_version_file(entry, fail, path, project.name) for entry in raw)
         configured = True
     else:
-        detected = detect_package_init(data, name, source)
-        version_files = (VersionFile(detected),) if detected else ()
+        from release_guard.versions.detect import detected_version_files
+
+        version_files = detected_version_files(project)
         configured = False
     truth = version_source.file.path if version_source.file else None
     version_files = tuple(vf for vf in version_files if vf.path != truth)
@@ -482,25 +309,31 @@ def _read_config(
     )
 
 
-def _version_file(entry: object, fail: Any, path: Any) -> VersionFile:
-    if isinstance(entry, str) or (isinstance(entry, dict) and set(entry) == {"path"}):
-        name = entry if isinstance(entry, str) else entry["path"]
-        if isinstance(name, str) and not name.endswith(".py"):
+def _version_file(entry: object, fail: Any, path: Any, name: str | None) -> VersionFile:
+    from release_guard.versions.detect import canonical_name
+    from release_guard.versions.files import kind_for_path
+    from release_guard.versions.sources.hatch import check_pattern
+
+    if isinstance(entry, dict) and set(entry) == {"path"}:
+        entry = entry["path"]
+    if isinstance(entry, str):
+        kind = kind_for_path(entry)
+        if kind is None:
             raise fail(
-                f"version-files entry {name!r} is not a Python file: give it a pattern, "
-                '{ path = "...", pattern = "..." }',
+                f"version-files entry {entry!r} is no file release-guard knows (a .py file, "
+                'uv.lock, CITATION.cff, conf.py): give it a pattern, { path = "...", pattern = "..." }',
                 "version-files",
             )
-    if isinstance(entry, str):
-        return VersionFile(path(entry, "version-files"))
+        key = canonical_name(name) if kind == "uv-lock" and name else ""
+        return VersionFile(
+            path(entry, "version-files"), kind="" if kind == "python" else kind, key=key
+        )
     if (
         isinstance(entry, dict)
-        and set(entry) <= {"path", "pattern"}
+        and set(entry) == {"path", "pattern"}
         and isinstance(entry.get("path"), str)
     ):
-        pattern = entry.get("pattern")
-        if pattern is None:
-            return VersionFile(path(entry["path"], "version-files"))
+        pattern = entry["pattern"]
         if not isinstance(pattern, str):
             raise fail("version-files pattern must be a string", "version-files")
         try:
@@ -511,17 +344,3 @@ def _version_file(entry: object, fail: Any, path: Any) -> VersionFile:
     raise fail(
         'version-files entries are paths or {path = "...", pattern = "..."} tables', "version-files"
     )
-
-
-def _clean_path(value: str, key: str) -> str:
-    """A normalized POSIX path inside the repository; ValueError otherwise."""
-    normalized = posixpath.normpath(value.replace("\\", "/"))
-    if (
-        posixpath.isabs(normalized)
-        or normalized[1:2] == ":"  # a Windows drive, C:
-        or normalized.split("/")[0] == ".."
-    ):
-        raise ValueError(f"{key}: path {value!r} is outside the repository")
-    if normalized == ".":
-        raise ValueError(f"{key}: path {value!r} names the repository itself, not a file")
-    return normalized

@@ -40,7 +40,8 @@ from release_guard.edit import (
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
 from release_guard.tagformat import learn, other_packages, recent_tags
-from release_guard.versions import check_versions, read_version_file
+from release_guard.versions.files import read_version_file
+from release_guard.versions.rules import check_versions
 
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
@@ -142,8 +143,8 @@ def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
 
 def _config_keys(
     project: Project, source: WorkTree, root: str, version: str | None
-) -> tuple[dict[str, object], str]:
-    """The keys detection alone would get wrong, and what detection found, for the report."""
+) -> tuple[dict[str, object], list[str]]:
+    """The keys detection alone would get wrong, and what detection found: one line a fact."""
     keys: dict[str, object] = {}
     located = _locate_changelog(project, source)
     if located.found and located.format != "none":
@@ -152,9 +153,9 @@ def _config_keys(
             keys["changelog"] = located.path
         if located.format != "keep-a-changelog":
             keys["changelog-format"] = located.format
+    detected = [vf.path for vf in project.config.version_files if _carries(source, vf)]
     found = _find_version_files(project, source, version)
-    detected = [vf.path for vf in project.config.version_files]
-    if found and found != detected:
+    if found and sorted(found) != sorted(detected):
         keys["version-files"] = found
     tags = recent_tags(root)
     tag_format = learn(tags, project.name) or project.config.tag_format
@@ -163,18 +164,37 @@ def _config_keys(
     others = other_packages(tags, tag_format)
     if others:
         keys["ignore-tags"] = others
-    truth = project.version_source
-    origin = (
-        PYPROJECT if truth.kind == "static" else (truth.file.path if truth.file else "git tags")
-    )
-    files = found or detected
-    summary = (
-        f"version in {origin}"
-        + (f", also in {', '.join(files)}" if files else "")
-        + f"; changelog {located.path} ({located.format})"
-        + f"; tags {keys.get('tag-format', project.config.tag_format)}"
-    )
-    return keys, summary
+    facts = [f"version: {_version_origin(project, version)}"]
+    facts += [f"version also in: {path}" for path in found or detected]
+    facts.append(f"changelog: {located.path} ({located.format})")
+    facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
+    return keys, facts
+
+
+def _version_origin(project: Project, version: str | None) -> str:
+    """Where the version of truth lives, as init reports it."""
+    origin = project.version_source
+    if origin.kind == "vcs":
+        return f"derived from git tags ({origin.detail})"
+    if origin.kind == "missing" or origin.file is None:
+        return f"not found: {origin.detail}"
+    truth = origin.file
+    if truth.reader == "toml":
+        where = f"[{truth.key}].version in {truth.path}"
+    elif truth.reader == "python":
+        where = f"{truth.variable} in {truth.path}"
+    elif truth.reader == "setup-cfg":
+        where = f"[metadata] version in {truth.path}"
+    elif truth.reader == "setup-py":
+        where = f"setup(version=...) in {truth.path}"
+    else:
+        where = f"{truth.path} (pattern {truth.pattern})"
+    return f"{version} ({where})" if version else where
+
+
+def _carries(source: WorkTree, version_file: VersionFile) -> bool:
+    reading = read_version_file(source, version_file)
+    return reading is not None and reading.version is not None
 
 
 def _locate_changelog(project: Project, source: WorkTree) -> Located:
@@ -191,8 +211,9 @@ def _locate_changelog(project: Project, source: WorkTree) -> Located:
 
 
 def _find_version_files(project: Project, source: WorkTree, version: str | None) -> list[str]:
-    """Package modules that hold a version literal: what must stay in sync (a stale one too:
-    check reports it rather than init hiding it)."""
+    """The files that carry a version literal: package modules, and the other files detection
+    checks (uv.lock, CITATION.cff, docs conf.py); a stale one too: check reports it rather
+    than init hiding it. A module that computes its version, or has none, is not listed."""
     if version is None:
         return []
     truth = project.version_source.file.path if project.version_source.file else None
@@ -200,11 +221,13 @@ def _find_version_files(project: Project, source: WorkTree, version: str | None)
     for package in _package_dirs(source):
         for module in VERSION_MODULES:
             path = f"{package}/{module}"
-            if path == truth:
-                continue
-            carried = read_version_file(source, VersionFile(path))
-            if carried is not None and carried.value is not None:
+            if path != truth and _carries(source, VersionFile(path)):
                 found.append(path)
+    found += [
+        vf.path
+        for vf in project.config.version_files
+        if vf.reader != "python" and vf.path not in found and _carries(source, vf)
+    ]
     return found
 
 
@@ -225,22 +248,24 @@ def _package_dirs(source: WorkTree) -> list[str]:
 
 
 def _config_block(
-    project: Project, source: WorkTree, keys: dict[str, object], detected: str
+    project: Project, source: WorkTree, keys: dict[str, object], facts: list[str]
 ) -> tuple[Change | None, str]:
+    detected = "".join(f"\n  {fact}" for fact in facts)
     if has_config_table(project.pyproject):
-        return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is"
+        return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is{detected}"
     if not keys:
-        return None, f"{PYPROJECT}: no [tool.release-guard] needed (detected: {detected})"
+        return None, f"{PYPROJECT}: no [tool.release-guard] needed; detected:{detected}"
     import tomlkit
 
-    file = read_text_file(source, PYPROJECT)
-    assert file is not None
+    # a setup.py/setup.cfg project gets a pyproject.toml of this table alone: without a
+    # [build-system], builds still go through setuptools (PEP 517's default)
+    file = read_text_file(source, PYPROJECT) or TextFile(PYPROJECT, "", False, "\n")
     nl = file.newline
     lines = [f"{key} = {tomlkit.item(value).as_string()}" for key, value in keys.items()]
-    separator = "" if file.text.endswith("\n") else nl
-    block = f"{separator}{nl}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
+    separator = "" if file.text.endswith("\n") or not file.text else nl
+    block = f"{separator}{nl if file.text else ''}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
-    return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}"
+    return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}{detected}"
 
 
 # -- CHANGELOG.md ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
-from release_guard.config import PYPROJECT, Project, VersionFile, load_project
+from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.edit import (
     Change,
     Overlay,
@@ -23,15 +23,13 @@ from release_guard.edit import (
     apply,
     inside_git,
     line_mapper,
-    line_offset,
     read_text_file,
-    replace_span,
     run_git,
     unified_diff,
 )
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree, git_failure
-from release_guard.versions import read_version_file
+from release_guard.versions.files import read_version_file
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -144,24 +142,9 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
     current = _current_version(project, source, changelog)
     version = new_version(target, current)
     tag = project.config.tag_for(version)
-    changes: dict[str, Change] = {}
-    summary: list[str] = []
-    if project.version_source.kind == "static":
-        changes[PYPROJECT] = _set_pyproject_version(source, version)
-        summary.append(f"{PYPROJECT}: version {current} -> {version}")
-    truth = project.version_source.file
-    # Read through the changes so far (two entries may name the same file): one overlay,
-    # kept up to date, so N version files cost N reads, not N overlays of N changes.
-    so_far = Overlay(source, list(changes.values()))
-    for version_file in ((truth,) if truth else ()) + project.config.version_files:
-        edited = _set_file_version(so_far, version_file, version)
-        if edited is not None:
-            path = version_file.path
-            earlier = changes.get(path)
-            before = earlier.before if earlier else source.read_bytes(path)
-            changes[path] = Change(path, before, edited[0])
-            so_far.changed[path] = edited[0]
-            summary.append(f"{path}: version {edited[1]} -> {version}")
+    from release_guard.versions.roll import roll
+
+    changes, summary = roll(project, source, current, version, day)
     removed: list[str] = []
     parsed = _parse_version(version)  # new_version() made sure it is valid
     if project.config.pre_releases == "unreleased" and parsed is not None and parsed.is_prerelease:
@@ -193,18 +176,18 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
 def _current_version(project: Project, source: WorkTree, changelog: Changelog) -> str | None:
     """The version being replaced; None when there is none yet (a first release from git tags)."""
     origin = project.version_source
-    if origin.kind == "static" and isinstance(origin.static_version, str):
-        return origin.static_version
-    if origin.kind == "file" and origin.file is not None:
-        found = read_version_file(source, origin.file)
-        if found is not None and found.value is not None:
-            return found.value
-        raise Refusal(
-            "RG601",
-            f"the version file {origin.file.path} carries no version to replace",
-            "fix it first: release-guard check says what is wrong",
-            origin.file.path,
-        )
+    truth = origin.file
+    if origin.kind == "file" and truth is not None:
+        reading = read_version_file(source, truth)
+        if reading is not None and reading.version is not None:
+            return reading.version.value
+        if truth.path != PYPROJECT:
+            raise Refusal(
+                "RG601",
+                f"the version file {truth.path} carries no version to replace",
+                "fix it first: release-guard check says what is wrong",
+                truth.path,
+            )
     if origin.kind == "vcs":
         # The tag is the version: the newest release in the changelog is the one to bump.
         parsed = (_parse_version(release.version) for release in changelog.releases)
@@ -283,77 +266,6 @@ def _bump(version: Version, part: str) -> str:
         release = (major, minor, patch) if pre else (major, minor, patch + 1)
     epoch = f"{version.epoch}!" if version.epoch else ""
     return epoch + ".".join(str(number) for number in release)
-
-
-def _set_pyproject_version(source: WorkTree, version: str) -> Change:
-    """[project].version set with tomlkit, keeping the string's quote style and every other byte."""
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-    from tomlkit.items import String
-
-    file = read_text_file(source, PYPROJECT)
-    assert file is not None  # load_project read it
-    try:
-        document = tomlkit.parse(file.text)
-        table = document["project"]
-        old = table["version"]
-        table["version"] = String.from_raw(version, type_=old.type)
-        text = document.as_string()
-    except (TOMLKitError, KeyError, AttributeError, ValueError) as error:
-        raise Refusal(
-            "RG605",
-            f"cannot edit [project].version in {PYPROJECT}: {error}",
-            "set the version by hand, then run release-guard check",
-            PYPROJECT,
-        ) from None
-    if not _only_value_changed(file.text, text, str(old), version):
-        raise Refusal(
-            "RG605",
-            f"setting the version would reformat other parts of {PYPROJECT}",
-            "set the version by hand, then run release-guard check",
-            PYPROJECT,
-        )
-    return Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(text))
-
-
-def _only_value_changed(before: str, after: str, old: str, new: str) -> bool:
-    """The edit is confined to one value on one line: the guarantee tomlkit is trusted with."""
-    prefix = _common_length(before, after)
-    suffix = min(_common_length(before[::-1], after[::-1]), min(len(before), len(after)) - prefix)
-    removed, added = before[prefix : len(before) - suffix], after[prefix : len(after) - suffix]
-    return "\n" not in removed + added and len(removed) <= len(old) and len(added) <= len(new)
-
-
-def _common_length(first: str, second: str) -> int:
-    """Length of the common prefix of two strings."""
-    for index, (a, b) in enumerate(zip(first, second)):
-        if a != b:
-            return index
-    return min(len(first), len(second))
-
-
-def _set_file_version(
-    source: Overlay, version_file: VersionFile, version: str
-) -> tuple[bytes, str] | None:
-    """The file's new bytes, with exactly its version value replaced, and the old value; None
-    when there is nothing to replace (missing file, no value or a computed one: check reports
-    those on the result)."""
-    found = read_version_file(source, version_file)
-    if found is None or found.value is None or found.line is None:
-        return None
-    file = read_text_file(source, version_file.path)
-    assert file is not None
-    start = file.text.find(found.value, line_offset(file.text, found.line))
-    if start < 0:
-        raise Refusal(
-            "RG605",
-            f"cannot locate the version {found.value!r} written in {version_file.path}",
-            "write it as a plain string literal, or set it by hand",
-            version_file.path,
-            found.line,
-        )
-    text = replace_span(file.text, start, start + len(found.value), version)
-    return file.encode(text), found.value
 
 
 # -- git -----------------------------------------------------------------------------------------

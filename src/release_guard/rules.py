@@ -32,7 +32,7 @@ _RULES = (
     Rule(
         "RG001",
         "no-pyproject",
-        "pyproject.toml is missing",
+        "pyproject.toml is missing (and there is no setup.cfg or setup.py either)",
         "run release-guard from the project root or pass --root DIR",
     ),
     Rule(
@@ -44,7 +44,7 @@ _RULES = (
     Rule(
         "RG003",
         "invalid-toml",
-        "pyproject.toml is not valid TOML",
+        "pyproject.toml (or uv.lock, Cargo.toml) is not valid TOML",
         "fix the syntax at the reported line and column",
     ),
     Rule(
@@ -56,7 +56,7 @@ _RULES = (
     Rule(
         "RG005",
         "invalid-python",
-        "a Python version file does not parse",
+        "a Python file release-guard reads (a version file, setup.py) does not parse",
         "fix the syntax error at the reported line",
     ),
     Rule(
@@ -65,12 +65,18 @@ _RULES = (
         "git could not give the files or refs to judge",
         "run it inside a git repository; check that git works and the objects exist",
     ),
+    Rule(
+        "RG007",
+        "invalid-metadata-file",
+        "setup.cfg is not valid INI, or CITATION.cff not the YAML release-guard reads",
+        "fix the file at the reported line",
+    ),
     # Versions.
     Rule(
         "RG101",
         "no-version",
-        "no version: [project].version is missing and no dynamic source resolves",
-        'set [project] version = "X.Y.Z" or configure a dynamic source',
+        "no version: none is set, or the build backend's version source cannot be read",
+        "set the version, or name where it lives: [tool.release-guard] version-source",
     ),
     Rule(
         "RG102",
@@ -81,13 +87,13 @@ _RULES = (
     Rule(
         "RG103",
         "version-not-found",
-        "a version file carries no version",
+        "a version file listed in the config, or the version source, carries no version",
         'add __version__ = "X.Y.Z", or fix the pattern (version-files or [tool.hatch.version])',
     ),
     Rule(
         "RG104",
         "version-mismatch",
-        "a version file disagrees with pyproject.toml",
+        "a file that carries the version disagrees with the version source",
         "set the same version in both files (release-guard prepare does it)",
     ),
     Rule(
@@ -107,6 +113,12 @@ _RULES = (
         "not-semver",
         "the version is not X.Y.Z[-pre] (version-scheme = semver)",
         "use three numeric parts, with an optional -prerelease suffix",
+    ),
+    Rule(
+        "RG108",
+        "release-date-mismatch",
+        "at release, CITATION.cff's date-released is not the changelog's date of the release",
+        "set the same date in both (release-guard prepare does it)",
     ),
     # Changelog.
     Rule(

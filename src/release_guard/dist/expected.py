@@ -7,10 +7,11 @@ from typing import NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
-from release_guard.config import Project, detect_package_init, load_project
+from release_guard.config import LEGACY_FILES, PYPROJECT, Project, load_project
 from release_guard.findings import input_error
 from release_guard.source import Source
-from release_guard.versions import check_versions
+from release_guard.versions.detect import detect_package_init
+from release_guard.versions.rules import check_versions
 
 
 class Expected(NamedTuple):
@@ -91,7 +92,9 @@ def _default_sdist_files(
 ) -> tuple[str, ...]:
     if project.config.sdist_files is not None:
         return project.config.sdist_files
-    files = ["pyproject.toml"]
+    # the files the project is built from: pyproject.toml, else setup.cfg / setup.py
+    files = [PYPROJECT] if project.pyproject_text else []
+    files += [name for name in LEGACY_FILES if not files and source.read_bytes(name) is not None]
     if package_init is not None:
         files.append(package_init)
         typed = f"{posixpath.dirname(package_init)}/py.typed"
