@@ -9,6 +9,7 @@ give git's view of those files (uncommitted changes, tags) to the commands that 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import subprocess
 from collections.abc import Sequence
@@ -62,8 +63,15 @@ def replace_span(text: str, start: int, end: int, replacement: str) -> str:
     return text[:start] + replacement + text[end:]
 
 
-def line_offset(text: str, line: int) -> int:
-    """Offset of the start of a 1-based line (line ends are "\\n" or "\\r\\n")."""
+def line_offset(text: str, line: int, python: bool = False) -> int:
+    """Offset of the start of a 1-based line. Line ends are "\\n" or "\\r\\n", as the
+    changelog and pattern readers count lines; with `python`, a lone "\\r" too, as Python's
+    own parser (ast's line numbers) counts them."""
+    if python:
+        import re
+
+        ends = re.finditer("\r\n?|\n", text)
+        return next(itertools.islice(ends, line - 2, None)).end() if line > 1 else 0
     offset = 0
     for _ in range(line - 1):
         offset = text.index("\n", offset) + 1

@@ -30,7 +30,12 @@ from release_guard.edit import (
     run_git,
     unified_diff,
 )
-from release_guard.report import Outcome, default_format, run_command
+from release_guard.report import (
+    Outcome,
+    default_format,
+    neutralise_workflow_commands,
+    run_command,
+)
 from release_guard.source import WorkTree
 from release_guard.versions import check_versions, read_version_file
 
@@ -96,7 +101,7 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
         report.append("the project itself has problems to fix before its next commit:")
     if not verbose:
         return Outcome(outcome.findings, [*outcome.notes, *report])
-    print("\n".join(report))
+    print(neutralise_workflow_commands("\n".join(report)))
     return Outcome(outcome.findings, outcome.notes)
 
 

@@ -31,7 +31,12 @@ from release_guard.edit import (
     run_git,
     unified_diff,
 )
-from release_guard.report import Outcome, default_format, run_command
+from release_guard.report import (
+    Outcome,
+    default_format,
+    neutralise_workflow_commands,
+    run_command,
+)
 from release_guard.source import WorkTree
 from release_guard.versions import read_version_file
 
@@ -120,7 +125,7 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
         report = [*plan.summary, *_next_steps(root, plan, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])
-    print("\n".join(report))
+    print(neutralise_workflow_commands("\n".join(report)))
     return Outcome([], outcome.notes)
 
 
@@ -193,11 +198,11 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
 
 def _parse_version(text: str) -> Version | None:
     """packaging's own Version: bumping needs its release numbers, not just its ordering."""
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     try:
         return Version(text)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past Python's int-string limit
         return None
 
 
@@ -316,7 +321,8 @@ def _set_file_version(
         return None
     file = read_text_file(source, version_file.path)
     assert file is not None
-    start = file.text.find(found.value, line_offset(file.text, found.line))
+    python = version_file.pattern is None  # read by ast, whose lines end at a lone CR too
+    start = file.text.find(found.value, line_offset(file.text, found.line, python))
     if start < 0:
         raise Refusal(
             "RG605",

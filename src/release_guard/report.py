@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re  # loaded already by the config reader
 import sys
 from typing import IO, TYPE_CHECKING, Callable, NamedTuple
 
@@ -115,13 +116,24 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
 
 
 def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
-    if not quiet:
-        for note in outcome.notes:
-            stream.write(f"note: {note}\n")
-    for finding in outcome.findings:
-        stream.write(format_text(finding, with_hint=not quiet) + "\n")
+    lines = [f"note: {note}" for note in outcome.notes] if not quiet else []
+    lines += [format_text(finding, with_hint=not quiet) for finding in outcome.findings]
     if not quiet or exit_code:
-        stream.write(_summary(outcome, exit_code) + "\n")
+        lines.append(_summary(outcome, exit_code))
+    if lines:
+        stream.write(neutralise_workflow_commands("\n".join(lines)) + "\n")
+
+
+# A line that starts (after blanks) with "::" is a GitHub workflow command to the runner, and
+# "##[" anywhere starts one of its older commands; each character of the class starts a new
+# line for some reader of a log (the runner, a terminal, an editor).
+_WORKFLOW_COMMAND = re.compile("(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))([ \t]*)::")
+
+
+def neutralise_workflow_commands(text: str) -> str:
+    """The text with every workflow-command prefix broken by a space (`::` -> `: :`, `##[` ->
+    `# #[`): messages quote the project's files, and a CI log must never run them."""
+    return _WORKFLOW_COMMAND.sub(r"\1: :", text).replace("##[", "# #[")
 
 
 def _escape_data(text: str) -> str:

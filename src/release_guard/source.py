@@ -81,6 +81,8 @@ class WorkTree:
         return path
 
     def _full(self, path: str) -> str:
+        if "\x00" in path:  # the OS cannot name it; configured paths can hold one
+            raise input_error("RG002", f"{path!r} contains a NUL byte: no file has that name", path)
         return os.path.join(self.root, *path.split("/"))
 
     def read_bytes(self, path: str) -> bytes | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import NamedTuple
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from release_guard.config import Project, detect_package_init, load_project
 from release_guard.findings import input_error
@@ -28,7 +28,7 @@ class Expected(NamedTuple):
 def as_version(text: str) -> Version | None:
     try:
         return Version(text)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past Python's int-string limit
         return None
 
 
