@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re  # loaded already by the config reader
 import sys
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Callable, NamedTuple
 
 from release_guard.findings import Finding, InputError
@@ -19,6 +20,9 @@ JSON_SCHEMA_VERSION = 1
 class Outcome(NamedTuple):
     findings: list[Finding]
     notes: list[str]
+    # checks that could not run, each "what: why; how to enable it": a clean run with any
+    # of them is never reported as "All checks passed"
+    skipped: Sequence[str] = ()
 
 
 def _rule(finding: Finding) -> Rule:
@@ -51,7 +55,7 @@ def run_command(command: str, fmt: str, quiet: bool, body: Callable[[], Outcome]
     exit_code = 1 if outcome.findings else 0
     emit(
         command,
-        Outcome(sorted(outcome.findings, key=_position), outcome.notes),
+        outcome._replace(findings=sorted(outcome.findings, key=_position)),
         fmt,
         quiet,
         exit_code,
@@ -110,6 +114,12 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
             return "release-guard stopped: nothing was changed."
         return "release-guard stopped: the input above cannot be judged."
     count = len(outcome.findings)
+    if count == 0 and outcome.skipped:
+        skipped = len(outcome.skipped)
+        return (
+            f"No problems found, but {skipped} check{'s' if skipped != 1 else ''} "
+            'did not run (see "not checked" above).'
+        )
     if count == 0:
         return "All checks passed."
     return f"Found {count} problem{'s' if count != 1 else ''}."
@@ -117,6 +127,7 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
 
 def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
     lines = [f"note: {note}" for note in outcome.notes] if not quiet else []
+    lines += [f"note: not checked: {what}" for what in outcome.skipped] if not quiet else []
     lines += [format_text(finding, with_hint=not quiet) for finding in outcome.findings]
     if not quiet or exit_code:
         lines.append(_summary(outcome, exit_code))
@@ -148,6 +159,8 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
     if not quiet:
         for note in outcome.notes:
             stream.write(f"::notice title=release-guard::{_escape_data(note)}\n")
+        for what in outcome.skipped:
+            stream.write(f"::warning title=release-guard::not checked: {_escape_data(what)}\n")
     for finding in outcome.findings:
         properties = []
         if finding.path is not None:
@@ -190,5 +203,6 @@ def _emit_json(command: str, outcome: Outcome, exit_code: int, stream: IO[str]) 
         "exit_code": exit_code,
         "findings": [finding_to_json(finding) for finding in outcome.findings],
         "notes": outcome.notes,
+        "skipped": list(outcome.skipped),
     }
     stream.write(json.dumps(document, indent=2) + "\n")
