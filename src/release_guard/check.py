@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from release_guard import changelog as kac
-from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
+from release_guard.arguments import (
+    add_output_arguments,
+    add_root_argument,
+    find_root,
+    project_root,
+    refuse_if_interrupted,
+)
 from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
@@ -208,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # imports, would be ~3 ms of a commit-time budget of ~30 ms.
     options = parse_options(arguments) if arguments else Options()
     root = options.root if options.root is not None else find_root(".")
+    refuse_if_interrupted(root)
 
     def body() -> Outcome:
         return run_checks(WorkTree(root), options.tag, tag_from_environment=True)

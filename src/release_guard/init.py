@@ -27,9 +27,11 @@ from release_guard.edit import (
     apply,
     inside_git,
     read_text_file,
+    restore_files,
     run_git,
     unified_diff,
 )
+from release_guard.findings import InputError
 from release_guard.report import (
     Outcome,
     default_format,
@@ -93,8 +95,8 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
             report.insert(0, unified_diff(plan.changes).rstrip("\n"))
         report.append("dry run: nothing written")
     else:
-        apply(root, plan.changes)
-        report.append(_guard_state(root, dry_run=False))
+        apply(root, plan.changes, "init")
+        report.append(_guard_or_roll_back(root, plan.changes))
         if plan.changes:
             report += _next_steps(plan.changes)
     if outcome.findings:
@@ -426,6 +428,31 @@ def _guard_state(root: str, dry_run: bool) -> str:
     if dry_run:
         return "tag guard: would be installed (release-guard install)"
     return "tag guard: " + "; ".join(guard.install(directory, python))
+
+
+def _guard_or_roll_back(root: str, changes: list[Change]) -> str:
+    """Install the tag guard; when that fails, the files init wrote are put back (created
+    ones removed), so a failed init leaves the project as it found it, or names exactly
+    what it could not put back."""
+    try:
+        return _guard_state(root, dry_run=False)
+    except InputError as error:
+        left = restore_files(root, changes)
+        reason = error.finding.message
+        if left:
+            raise Refusal(
+                "RG606",
+                f"installing the tag guard failed ({reason}); init wrote {len(changes)} "
+                f"file(s) and could NOT put back: {', '.join(left)}",
+                "restore those files from git (git checkout -- FILE) or delete the new "
+                "ones, fix the cause and run release-guard init again",
+            ) from None
+        raise Refusal(
+            "RG606",
+            f"installing the tag guard failed ({reason}); the {len(changes)} file(s) init "
+            "had written were put back",
+            "fix the cause and run release-guard init again",
+        ) from None
 
 
 def _next_steps(changes: list[Change]) -> list[str]:

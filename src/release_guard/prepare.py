@@ -121,7 +121,7 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
     if dry_run:
         report = [unified_diff(plan.changes).rstrip("\n"), "dry run: nothing written"]
     else:
-        apply(root, plan.changes)
+        apply(root, plan.changes, "prepare")
         report = [*plan.summary, *_next_steps(root, plan, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])

@@ -355,6 +355,12 @@ _RULES = (
         "a write failed or a file changed meanwhile; written files were restored",
         "fix the cause and run the command again",
     ),
+    Rule(
+        "RG607",
+        "interrupted-write",
+        "a prepare or init was interrupted while writing: the files may be half old, half new",
+        "run release-guard recover to finish the write, or release-guard recover --undo",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
