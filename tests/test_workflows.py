@@ -35,7 +35,10 @@ HOOKS_STEP = "Hooks (pre-commit run --all-files)"
 TESTS_STEP = "Tests (pytest)"
 # The install step would pip-install the project and its tools: the test's own environment
 # already holds the tools, and each clone's src/ goes on PYTHONPATH instead.
-INSTALLED = dict.fromkeys((INSTALL_STEP, BUILD_TOOLS_STEP, PUBLISH_TOOLS_STEP), "the test environment's tools on PATH, the clone's src/ on PYTHONPATH")
+INSTALLED = dict.fromkeys(
+    (INSTALL_STEP, BUILD_TOOLS_STEP, PUBLISH_TOOLS_STEP),
+    "the test environment's tools on PATH, the clone's src/ on PYTHONPATH",
+)
 
 THEO_RELEASE_FILES: dict[str, str | bytes | None] = {
     "pyproject.toml": THEO_PYPROJECT.format(version="{version}")

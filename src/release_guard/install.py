@@ -130,8 +130,10 @@ def _copy_aside(slot: str, aside: str) -> None:
 
 def _same_hook(first: str, second: str) -> bool:
     if os.path.islink(first) or os.path.islink(second):
-        return os.path.islink(first) and os.path.islink(second) and (
-            os.readlink(first) == os.readlink(second)
+        return (
+            os.path.islink(first)
+            and os.path.islink(second)
+            and (os.readlink(first) == os.readlink(second))
         )
     return _read(first) == _read(second)
 

@@ -194,9 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "power cut), or with --undo put every file back as it was.",
     )
     add_root_argument(parser)
-    parser.add_argument(
-        "--undo", action="store_true", help="restore the files as they were before"
-    )
+    parser.add_argument("--undo", action="store_true", help="restore the files as they were before")
     args = parser.parse_args(argv)
     from release_guard.arguments import find_root
 
