@@ -143,7 +143,9 @@ def _current_sha256(target: str) -> str | None:
 
 def recover(root: str, undo: bool) -> list[str]:
     """Finish (or undo) an interrupted write; what was done. A file that is neither its old
-    nor its new content (edited since) is left alone and named, and the journal kept."""
+    nor its new content (edited since) is left alone and named, and the journal kept.
+    Temporaries a killed `install` (or `init` installing) left in the hooks are removed too."""
+    _remove_hook_temporaries(root)
     if clear_leftovers(root):
         return [f"removed {STAGING}/, left by a run stopped before it changed any file"]
     if not os.path.exists(journal_path(root)):
@@ -163,11 +165,20 @@ def recover(root: str, undo: bool) -> list[str]:
         if current != unwanted:
             conflicts.append(entry.path)
             continue
-        if source is None:  # undoing a created file
-            os.unlink(target)
-        else:
-            with open(os.path.join(directory, source), "rb") as handle:
-                write_atomic(target, handle.read())
+        try:
+            if source is None:  # undoing a created file
+                os.unlink(target)
+            else:
+                with open(os.path.join(directory, source), "rb") as handle:
+                    content = handle.read()
+                os.makedirs(os.path.dirname(target), exist_ok=True)  # killed before it was made
+                write_atomic(target, content)
+        except OSError as error:
+            raise input_error(
+                "RG002",
+                f"cannot write {entry.path}: {error.strerror}; run recover again",
+                entry.path,
+            ) from None
         done.append(entry.path)
     if conflicts:
         raise Refusal(
@@ -183,6 +194,18 @@ def recover(root: str, undo: bool) -> list[str]:
     if not done:
         return [f"the interrupted {command} had already written every file: journal removed"]
     return [f"{verb} {', '.join(done)} (the interrupted `release-guard {command}`)"]
+
+
+def _remove_hook_temporaries(root: str) -> None:
+    from release_guard.edit import inside_git, remove_temporaries
+
+    if not inside_git(root):
+        return
+    from release_guard.install import HOOK, PRE_COMMIT_LEGACY, PREVIOUS, hooks_dir
+
+    directory = hooks_dir(root)
+    for name in (HOOK, PRE_COMMIT_LEGACY, PREVIOUS):
+        remove_temporaries(directory, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
