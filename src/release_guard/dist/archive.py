@@ -119,6 +119,7 @@ class ZipReader:
         self.size = os.path.getsize(path)
         # where entries must end: the central directory (zipfile read its offset)
         self.directory_start: int = getattr(archive, "start_dir", self.size)
+        self._spans: dict[int, tuple[int, int] | None] = {}  # by id(info): each read once
         self._map: mmap.mmap | None = None
         try:
             with open(path, "rb") as handle:
@@ -208,6 +209,12 @@ class ZipReader:
 
     def data_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
         """Where the entry's compressed bytes are, None when zipfile should read it."""
+        key = id(info)  # the reader's infos live as long as the reader
+        if key not in self._spans:
+            self._spans[key] = self._read_span(info)
+        return self._spans[key]
+
+    def _read_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
         mapped = self._map
         if mapped is None or info.flag_bits & 0x1 or info.compress_type not in _MAPPED_METHODS:
             return None  # encrypted, or a compression left to zipfile
