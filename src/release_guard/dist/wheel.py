@@ -224,9 +224,11 @@ _NOT_PLAINLY_IMPORTABLE = re.compile(r"(?m)^(?![A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z
 
 
 def _importable(path: str) -> bool:
-    """Every directory and the module name are identifiers (`__init__` and `__main__` too)."""
+    """Every directory is an identifier; so is a top-level module's name. A module inside an
+    importable package may be named otherwise (`hook-lark.py`, `show-newlines.py`): tools
+    and scripts load such files by path, and real wheels ship them (docs/dist.md)."""
     *directories, module = path.split("/")
     if directories and directories[0].endswith("-stubs"):  # PEP 561 stub-only package
         directories[0] = directories[0][: -len("-stubs")]
-    stem = module.rsplit(".", 1)[0]
-    return all(part.isidentifier() for part in (*directories, stem))
+    names = directories if directories else [module.rsplit(".", 1)[0]]
+    return all(part.isidentifier() for part in names)
