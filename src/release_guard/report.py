@@ -138,13 +138,16 @@ def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -
 # A line that starts (after blanks) with "::" is a GitHub workflow command to the runner, and
 # "##[" anywhere starts one of its older commands; each character of the class starts a new
 # line for some reader of a log (the runner, a terminal, an editor).
-_WORKFLOW_COMMAND = re.compile("(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))([ \t]*)::")
+# (a pattern string: re compiles it on first use, never on the path of a clean run)
+_WORKFLOW_COMMAND = "(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))([ \t]*)::"
 
 
 def neutralise_workflow_commands(text: str) -> str:
     """The text with every workflow-command prefix broken by a space (`::` -> `: :`, `##[` ->
     `# #[`): messages quote the project's files, and a CI log must never run them."""
-    return _WORKFLOW_COMMAND.sub(r"\1: :", text).replace("##[", "# #[")
+    if "::" not in text and "##[" not in text:
+        return text
+    return re.sub(_WORKFLOW_COMMAND, r"\1: :", text).replace("##[", "# #[")
 
 
 def _escape_data(text: str) -> str:
