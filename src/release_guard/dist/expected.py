@@ -24,6 +24,7 @@ class Expected(NamedTuple):
     sdist_files: tuple[str, ...]
     top_level: tuple[str, ...]  # names or globs allowed at the wheel's top; empty: unknown
     ignore: frozenset[str] = frozenset()  # codes silenced by [tool.release-guard] ignore
+    name_origin: str = "pyproject.toml"  # where the name comes from, for messages
 
 
 def as_version(text: str) -> Version | None:
@@ -58,6 +59,7 @@ def expected_from_project(
                 "version (see `release-guard check`); pass --tag or --version (each dist is "
                 "still checked to agree with itself)"
             )
+    name_origin = "--name" if name else "pyproject.toml"
     name = name or project.name
     if name is None:
         skipped.append(
@@ -79,6 +81,7 @@ def expected_from_project(
         sdist_files=_default_sdist_files(project, source, package_init),
         top_level=top_level,
         ignore=config.ignore,
+        name_origin=name_origin,
     )
 
 
@@ -98,7 +101,7 @@ def expected_from_arguments(
     skipped.append(
         "required files and the wheel's top-level names: no pyproject.toml to take them from"
     )
-    return Expected(name, version, origin, (), (), ())
+    return Expected(name, version, origin, (), (), (), name_origin="--name")
 
 
 def _tag_version(tag: str, config: Config) -> Version:

@@ -55,7 +55,7 @@ def check_metadata(
         raw, _ = parse_email(data)
         meta_name, meta_version = raw.get("name", ""), raw.get("version", "")
     name, name_origin = (
-        (expected.name, "pyproject.toml") if expected.name else (filename[0], "the file name")
+        (expected.name, expected.name_origin) if expected.name else (filename[0], "the file name")
     )
     version, version_origin = (
         (expected.version, expected.origin) if expected.version else (filename[1], "the file name")
