@@ -216,3 +216,17 @@ def test_journal_is_plain_json(make_project: MakeProject) -> None:
     document = json.loads((root / ".release-guard" / "journal.json").read_text())
     assert document["command"] == "prepare"
     assert [entry["path"] for entry in document["files"]] == PREPARED
+
+
+def test_recover_creates_the_directory_of_a_new_file(make_project: MakeProject) -> None:
+    """init killed after its journal, before `.github/workflows/` existed (found by
+    bench/bench_kill.py): recover makes the directory and finishes the write."""
+    root = make_project()
+    from release_guard import journal
+
+    journal.stage(str(root), "init", [Change(".github/workflows/ci.yml", None, b"name: CI\n")])
+    result = run_rg("recover", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / ".github/workflows/ci.yml").read_bytes() == b"name: CI\n"
+    undone = run_rg("recover", "--undo", cwd=root)
+    assert "nothing to recover" in undone.stdout
