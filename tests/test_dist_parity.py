@@ -226,6 +226,30 @@ def test_w010_top_level_directory_without_modules(tmp_path: Path) -> None:
     assert "acme_assets/ at the top level holds no Python module" in text
 
 
+def test_w003_w006_non_module_and_init_at_the_top_level(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    pyproject = (
+        HATCHLING
+        + project()
+        + '\n[tool.hatch.build.targets.wheel.force-include]\n"NOTES.txt" = "NOTES.txt"\n'
+        + '"stray.py" = "__init__.py"\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "acme/__init__.py": "",
+        "NOTES.txt": "notes\n",
+        "stray.py": "",
+    }
+    wheel = build(root, files)
+    theirs = check_wheel_contents(wheel)
+    assert "W003" in theirs
+    assert "W006" in theirs
+    # force-include declares NOTES.txt: the project ships it on purpose, so only __init__.py
+    code, codes, text, _ = verify(root)
+    assert (code, codes) == (1, ["RG407"])
+    assert "ships __init__.py at the top level" in text
+
+
 def test_w002_duplicate_content_is_not_a_finding(tmp_path: Path) -> None:
     """docs/dist.md: two files with the same bytes are common and harmless (empty
     __init__.py, py.typed markers, a license copied twice)."""

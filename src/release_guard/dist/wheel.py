@@ -174,6 +174,9 @@ def check_top_level(library: list[str], allowed: tuple[str, ...], report: DistRe
     command says the rest was not checked)."""
     tops = {name.partition("/")[0] for name in library}
     for top in sorted(tops):
+        if top in ("__init__.py", "__init__.pyi"):  # whatever declared it (W006)
+            report.add("RG407", f"ships {top} at the top level: it belongs to no package")
+            continue
         kind = WELL_KNOWN_STRAYS.get(top.split(".")[0].lower())
         if any(fnmatchcase(top, pattern) or top.split(".")[0] == pattern for pattern in allowed):
             continue
