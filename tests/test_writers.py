@@ -230,3 +230,31 @@ def test_recover_creates_the_directory_of_a_new_file(make_project: MakeProject) 
     assert (root / ".github/workflows/ci.yml").read_bytes() == b"name: CI\n"
     undone = run_rg("recover", "--undo", cwd=root)
     assert "nothing to recover" in undone.stdout
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [{"path": "../outside", "new": "0.new", "old": None, "old_sha256": None, "new_sha256": ""}],
+        [
+            {
+                "path": "x",
+                "new": "../../etc/passwd",
+                "old": None,
+                "old_sha256": None,
+                "new_sha256": "",
+            }
+        ],
+        [{"unexpected": 1}],
+    ],
+)
+def test_a_journal_release_guard_did_not_write_is_refused(
+    make_project: MakeProject, files: list[dict[str, object]]
+) -> None:
+    root = make_project()
+    (root / ".release-guard").mkdir()
+    (root / ".release-guard" / "journal.json").write_text(json.dumps({"files": files}))
+    result = run_rg("recover", cwd=root)
+    assert result.returncode == 2
+    assert "RG002 .release-guard/journal.json is not release-guard's journal" in result.stderr
+    assert not (root.parent / "outside").exists()

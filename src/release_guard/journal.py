@@ -133,6 +133,28 @@ def _read_journal(root: str) -> dict[str, Any]:
     return document
 
 
+def _entries(document: dict[str, Any]) -> list[Staged]:
+    """The journal's files; RG002 for anything release-guard would not have written there
+    (another shape, a path outside the project, a staged name outside the staging area)."""
+    try:
+        entries = [Staged(**raw) for raw in document["files"]]
+    except TypeError:
+        entries = []
+    for entry in entries:
+        parts = entry.path.split("/")
+        staged = [name for name in (entry.new, entry.old) if name is not None]
+        if (
+            entry.path.startswith("/")
+            or ".." in parts
+            or any("/" in name or name.startswith(".") for name in staged)
+        ):
+            entries = []
+            break
+    if not entries and document["files"]:
+        raise input_error("RG002", f"{STAGING}/{JOURNAL} is not release-guard's journal")
+    return entries
+
+
 def _current_sha256(target: str) -> str | None:
     try:
         with open(target, "rb") as handle:
@@ -154,8 +176,7 @@ def recover(root: str, undo: bool) -> list[str]:
     directory = staging_dir(root)
     done: list[str] = []
     conflicts: list[str] = []
-    for raw in document["files"]:
-        entry = Staged(**raw)
+    for entry in _entries(document):
         target = os.path.join(root, *entry.path.split("/"))
         current = _current_sha256(target)
         wanted, source = (entry.old_sha256, entry.old) if undo else (entry.new_sha256, entry.new)
@@ -192,7 +213,8 @@ def recover(root: str, undo: bool) -> list[str]:
     verb = "put back" if undo else "finished writing"
     command = document.get("command", "the command")
     if not done:
-        return [f"the interrupted {command} had already written every file: journal removed"]
+        state = "as before" if undo else "written"
+        return [f"every file of the interrupted {command} was already {state}: journal removed"]
     return [f"{verb} {', '.join(done)} (the interrupted `release-guard {command}`)"]
 
 
