@@ -209,7 +209,12 @@ def check_library(library: list[str], expected: Expected, report: DistReport) ->
         report.add("RG413", f"the wheel's library holds only {shown}: no code of the project")
     declared = {pattern.split("/")[0] for pattern in expected.wheel_files}
     for top, names in sorted(tops.items()):
-        if top and top not in declared and not any(n.endswith(_MODULE_SUFFIXES) for n in names):
+        if (
+            top
+            and top not in declared
+            and not top.endswith(".libs")  # auditwheel's / delvewheel's vendored libraries
+            and not any(n.endswith(_MODULE_SUFFIXES) for n in names)
+        ):
             report.add(
                 "RG413", f"{top}/ at the top level holds no Python module: nothing imports it"
             )
