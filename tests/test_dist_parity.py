@@ -172,6 +172,24 @@ def test_setuptools_packages_find_include_is_read(tmp_path: Path) -> None:
     assert verify(root)[:2] == (0, [])
 
 
+def test_setuptools_lib_layout_is_found(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    pyproject = (
+        SETUPTOOLS
+        + project()
+        + '\n[tool.setuptools.packages.find]\nwhere = ["lib"]\nexclude = ["internal_tests*"]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "lib/acme_core/__init__.py": "",
+        "lib/acme_extra/__init__.py": "",
+    }
+    build(root, files)
+    code, codes, text, skipped = verify(root)
+    assert (code, codes) == (0, []), text
+    assert not any("top-level" in what for what in skipped), skipped
+
+
 @pytest.mark.parametrize(
     ("backend", "config", "files"),
     [

@@ -156,7 +156,7 @@ def _allowed_top_level(
 ) -> tuple[str, ...]:
     """What may sit at the wheel's top: the package, what wheel-files names, all of src/."""
     allowed = {pattern.split("/")[0] for pattern in project.config.wheel_files or ()}
-    allowed |= declared_top_level(project.pyproject)
+    allowed |= declared_top_level(project.pyproject, source)
     module = _single_module(project, source)
     if module is not None:
         allowed.add(module[: -len(".py")])

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from typing import Any
+
+from release_guard.source import Source
 
 
 def import_name(project_name: str) -> str:
@@ -18,7 +21,7 @@ def import_name(project_name: str) -> str:
     return project_name.replace("-", "_").replace(".", "_").lower()
 
 
-def declared_top_level(pyproject: dict[str, Any]) -> set[str]:
+def declared_top_level(pyproject: dict[str, Any], source: Source) -> set[str]:
     """Top-level names (or globs) the backend config says the wheel installs."""
     tool = _table(pyproject, "tool")
     hatch_wheel = _table(_table(_table(_table(tool, "hatch"), "build"), "targets"), "wheel")
@@ -35,6 +38,7 @@ def declared_top_level(pyproject: dict[str, Any]) -> set[str]:
     if isinstance(packages, dict):  # packages.find: include patterns name what ships
         find = _table(packages, "find")
         names |= {pattern.split(".")[0] for pattern in _strings(find.get("include"))}
+        names |= _found_packages(find, _table(setuptools, "package-dir"), source)
     else:
         names |= {package.split(".")[0] for package in _strings(packages)}
     names |= {module.split(".")[0] for module in _strings(setuptools.get("py-modules"))}
@@ -49,6 +53,28 @@ def declared_top_level(pyproject: dict[str, Any]) -> set[str]:
             names.add(include.split("/")[0])
     names.discard("")
     return {name[: -len(".py")] if name.endswith(".py") else name for name in names}
+
+
+def _found_packages(find: dict[str, Any], package_dir: dict[str, Any], source: Source) -> set[str]:
+    """What setuptools' find discovers in an explicit `where` (or the `package-dir` root,
+    such as `lib/`): the directories there holding an __init__.py, less `exclude`. The project
+    root itself is not searched: there, find also picks up tests/ (a real mistake, RG407)."""
+    root = package_dir.get("")
+    where = _strings(find.get("where")) or ([root] if isinstance(root, str) else [])
+    exclude = _strings(find.get("exclude"))
+    found = set()
+    for directory in where:
+        directory = directory.strip("/")
+        if directory in ("", "."):
+            continue
+        for name, is_dir in source.list_dir(directory) or []:
+            if (
+                is_dir
+                and not any(fnmatchcase(name, pattern) for pattern in exclude)
+                and source.read_bytes(f"{directory}/{name}/__init__.py") is not None
+            ):
+                found.add(name)
+    return found
 
 
 def _table(data: Any, key: str) -> dict[str, Any]:
