@@ -276,6 +276,7 @@ NAMES = st.sampled_from(
 METADATA = b"Metadata-Version: 2.1\nName: theo\nVersion: 0.1.0\n\nLong `text\n"
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # a duplicate is fuzzed
 @FUZZ
 @given(
     entries=st.lists(
