@@ -138,6 +138,8 @@ def apply(root: str, changes: Sequence[Change], command: str) -> None:
     says what happened: never a half-written release. A kill leaves the journal, from which
     `release-guard recover` finishes or undoes the write.
     """
+    if not changes:
+        return  # nothing to write: not even a staging directory
     from release_guard import journal
 
     journal.clear_leftovers(root)
