@@ -1,4 +1,4 @@
-"""Writers under faults: the journal of prepare and init, `recover`, RG606 and RG607, the
+"""Writers under faults: the journal of prepare and init, `recover`, RG606 and RG608, the
 durable aside copy of install, init's rollback, and kill -9 loops (bench/bench_kill.py)."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_recover_finishes_an_interrupted_prepare(make_project: MakeProject, repl
     for command in (["check"], ["prepare", "patch"], ["verify-dist"], ["notes", "0.1.0"]):
         refused = run_rg(*command, cwd=root)
         assert refused.returncode == 2, command
-        assert "RG607" in refused.stdout + refused.stderr, command
+        assert "RG608" in refused.stdout + refused.stderr, command
         assert "release-guard recover" in refused.stdout + refused.stderr
     result = run_rg("recover", cwd=root)
     assert result.returncode == 0, result.stderr

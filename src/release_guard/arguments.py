@@ -34,7 +34,7 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
 
 def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
     """--root as given, which must be a directory; else the nearest project at or above here.
-    A project whose files an interrupted write left half done is refused (RG607)."""
+    A project whose files an interrupted write left half done is refused (RG608)."""
     if root is None:
         root = find_root(".")
     elif not os.path.isdir(root):
@@ -44,7 +44,7 @@ def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
 
 
 def refuse_if_interrupted(root: str) -> None:
-    """RG607 when release_guard.journal's journal is there (one stat otherwise)."""
+    """RG608 when release_guard.journal's journal is there (one stat otherwise)."""
     if os.path.exists(os.path.join(root, ".release-guard", "journal.json")):
         from release_guard.journal import refuse_if_interrupted as refuse
 

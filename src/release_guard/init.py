@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
@@ -41,6 +41,9 @@ from release_guard.report import (
 from release_guard.source import WorkTree
 from release_guard.versions import check_versions, read_version_file
 
+if TYPE_CHECKING:
+    from release_guard.changelog.discovery import Located
+
 # Where users get the hook from. The project's public home is not settled yet: this constant
 # is the one place to change (docs/adoption.md, "The hook repository").
 HOOK_REPOSITORY = "https://github.com/release-guard/release-guard"
@@ -50,7 +53,6 @@ WORKFLOWS = (
     ("release.yml", ".github/workflows/release.yml"),
     ("ci.yml", ".github/workflows/ci.yml"),
 )
-CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
 
@@ -112,11 +114,10 @@ def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
     report: list[str] = []
     version = check_versions(project, source).version
     keys, detected = _config_keys(project, source, root, version)
-    changelog = keys.get("changelog", project.config.changelog)
-    assert isinstance(changelog, str)
+    located = _locate_changelog(project, source)
     for planned, line in (
         _config_block(project, source, keys, detected),
-        _changelog(project, root, changelog, version, source),
+        _changelog(project, root, located, version),
         _pre_commit_config(source),
         *(_workflow(source, name, path) for name, path in WORKFLOWS),
     ):
@@ -139,9 +140,13 @@ def _config_keys(
 ) -> tuple[dict[str, object], str]:
     """The keys detection alone would get wrong, and what detection found, for the report."""
     keys: dict[str, object] = {}
-    changelog = _find_changelog(source)
-    if changelog is not None and changelog != project.config.changelog:
-        keys["changelog"] = changelog
+    located = _locate_changelog(project, source)
+    if located.found and located.format != "none":
+        # what was detected is written down, so that check reads the same file the same way
+        if located.path != project.config.changelog or project.config.changelog_configured:
+            keys["changelog"] = located.path
+        if located.format != "keep-a-changelog":
+            keys["changelog-format"] = located.format
     found = _find_version_files(project, source, version)
     detected = [vf.path for vf in project.config.version_files]
     if found and found != detected:
@@ -157,19 +162,23 @@ def _config_keys(
     summary = (
         f"version in {origin}"
         + (f", also in {', '.join(files)}" if files else "")
-        + f"; changelog {keys.get('changelog', project.config.changelog)}"
+        + f"; changelog {located.path} ({located.format})"
         + f"; tags {keys.get('tag-format', project.config.tag_format)}"
     )
     return keys, summary
 
 
-def _find_changelog(source: WorkTree) -> str | None:
-    for directory in ("", "docs/"):
-        names = {name.lower(): name for name, is_dir in source.list_dir(directory or ".") or []}
-        for wanted in CHANGELOG_NAMES:
-            if wanted.lower() in names:
-                return directory + names[wanted.lower()]
-    return None
+def _locate_changelog(project: Project, source: WorkTree) -> Located:
+    from release_guard.changelog.discovery import locate
+
+    config = project.config
+    return locate(
+        source,
+        project.pyproject,
+        config.changelog if config.changelog_configured else None,
+        config.changelog_format,
+        project.name,
+    )
 
 
 def _find_version_files(project: Project, source: WorkTree, version: str | None) -> list[str]:
@@ -252,10 +261,15 @@ The format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
 
 
 def _changelog(
-    project: Project, root: str, path: str, version: str | None, source: WorkTree
+    project: Project, root: str, located: Located, version: str | None
 ) -> tuple[Change | None, str]:
-    if source.read_bytes(path) is not None:
-        return None, f"{path}: exists"
+    """A Keep a Changelog file, only when the search found no changelog at all (never one
+    beside an existing changelog, whatever its name or format)."""
+    path = located.path
+    if located.format == "none":
+        return None, "changelog: none (changelog = false)"
+    if located.found:
+        return None, f"{path}: exists ({located.format})"
     text = CHANGELOG_HEAD
     from release_guard.pep440 import parse_version
 

@@ -8,7 +8,7 @@ one, and last a journal naming them, all flushed to disk. Only then are the new 
 renamed into place, and the journal and the staging directory removed. A run killed before
 the journal exists changed nothing (its leftovers are removed by the next writer or
 `recover`); a run killed after it can always be finished or undone from what was staged.
-Every command that reads a project refuses to judge it while a journal is there (RG607).
+Every command that reads a project refuses to judge it while a journal is there (RG608).
 """
 
 from __future__ import annotations
@@ -51,12 +51,12 @@ def journal_path(root: str) -> str:
 
 
 def refuse_if_interrupted(root: str) -> None:
-    """RG607 when a write was interrupted here: the files may be half old, half new."""
+    """RG608 when a write was interrupted here: the files may be half old, half new."""
     if not os.path.exists(journal_path(root)):
         return
     command = _read_journal(root).get("command", "a command")
     raise Refusal(
-        "RG607",
+        "RG608",
         f"an interrupted `release-guard {command}` left its files half written "
         f"({STAGING}/{JOURNAL} lists them)",
         "run `release-guard recover` to finish that write, or `release-guard recover --undo` "
@@ -203,7 +203,7 @@ def recover(root: str, undo: bool) -> list[str]:
         done.append(entry.path)
     if conflicts:
         raise Refusal(
-            "RG607",
+            "RG608",
             f"{', '.join(conflicts)} changed since the interrupted write: left as they are",
             f"compare them with {STAGING}/ (N.old, N.new: {STAGING}/{JOURNAL} maps them), fix "
             f"them by hand, then delete {STAGING}/",
