@@ -80,16 +80,20 @@ def test_prepare_on_a_version_file_with_odd_line_ends(
 def test_text_output_neutralises_workflow_commands(
     make_project: MakeProject, encoding: str | None
 ) -> None:
-    changelog = THEO_CHANGELOG.replace(
-        "## [Unreleased]\n",
-        "## [Unreleased]\n\n### Misc\r::error::pwned\u2028::warning::x\x85##[error]y\n\n- z\n",
+    """A configured path quoted in a finding (and as its location) carries line breaks of
+    every kind, each followed by a workflow command."""
+    hostile = "src/x\\r::error::pwned\\u2028::warning::x\\u0085##[error]y.py"
+    pyproject = (
+        '[project]\nname = "x"\nversion = "0.1.0"\n\n'
+        f'[tool.release-guard]\nversion-files = ["{hostile}"]\n'
     )
-    root = make_project(files={"CHANGELOG.md": changelog})
+    root = make_project(files={"pyproject.toml": pyproject})
     env = {"PYTHONIOENCODING": encoding, "LC_ALL": "C"} if encoding else {}
     result = run_rg("check", cwd=root, env=env)
-    assert result.returncode == 1
-    assert "RG209" in result.stdout  # the subsection is reported, its text quoted ...
-    assert workflow_command_lines(result.stdout + result.stderr) == []  # ... harmlessly
+    output = result.stdout + result.stderr
+    assert result.returncode in (1, 2), output
+    assert "pwned" in output  # the path is quoted ...
+    assert workflow_command_lines(output) == []  # ... harmlessly
 
 
 def test_prepare_diff_neutralises_workflow_commands(make_project: MakeProject) -> None:
