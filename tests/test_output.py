@@ -158,6 +158,7 @@ def assert_schema(document: dict[str, object]) -> None:
         "exit_code",
         "findings",
         "notes",
+        "skipped",
     }
     assert document["schema_version"] == 1
     assert document["tool"] == "release-guard"

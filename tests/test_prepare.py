@@ -371,8 +371,9 @@ def test_a_result_that_fails_the_release_checks_is_not_written(make_project: Mak
     assert snapshot(root) == before
 
 
-def test_a_failed_write_restores_the_files_already_written(make_project: MakeProject) -> None:
-    """A real write failure: the changelog, written last, exceeds the file-size limit."""
+def test_a_failed_write_changes_nothing(make_project: MakeProject) -> None:
+    """A real write failure: the changelog, staged last, exceeds the file-size limit. Every
+    file is staged before any is replaced (release_guard.journal): nothing was replaced."""
     padding = "".join(f"- entry {n}.\n" for n in range(8000))
     root = make_project(files={"CHANGELOG.md": CHANGELOG_WITH_ENTRIES.replace("- gRPC", padding)})
     before = snapshot(root)
@@ -393,9 +394,9 @@ def test_a_failed_write_restores_the_files_already_written(make_project: MakePro
         check=False,
     )
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "cannot write CHANGELOG.md: File too large" in result.stderr
-    assert "2 file(s) already written were restored: nothing changed" in result.stderr
+    assert "cannot write CHANGELOG.md: File too large: nothing changed" in result.stderr
     assert snapshot(root) == before
+    assert not (root / ".release-guard").exists()
 
 
 @pytest.mark.parametrize(

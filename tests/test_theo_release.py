@@ -32,9 +32,16 @@ TOOLS_BIN = Path(sys.executable).parent
 RELEASE_WORKFLOW = ".github/workflows/release.yml"
 # The install step would pip-install Theo and its tools: the test's environment holds the tools
 # and each clone's src/ goes on PYTHONPATH (tests/workflow_runner.py).
-INSTALLED = {"Install the project and its tools": "the test environment's tools"}
+INSTALLED = dict.fromkeys(
+    (
+        "Install the project and its tools",
+        "Install the build tools (not the project)",
+        "Install release-guard (not the project)",
+    ),
+    "the test environment's tools",
+)
 HOOKS_STEP = "Hooks (pre-commit run --all-files)"
-VERIFY_STEP = "Verify the wheel and sdist"
+VERIFY_STEP = "Verify the wheel and sdist, record their sha256"
 CRITICAL = {"theo/__init__.py", "theo/py.typed", "theo/_types.py", "theo/proto/stt_worker.proto"}
 TODAY = datetime.date.today().isoformat()
 
@@ -198,7 +205,12 @@ def test_the_guard_lets_the_release_through(released: Released) -> None:
 def test_release_workflow_publishes_wheel_sdist_and_notes(released: Released) -> None:
     result, runner = released.ci, released.runner
     assert result.failed_step() is None, result.failed_step()
-    assert result.jobs == {"build / gate": "success", "build": "success", "publish": "success"}
+    assert result.jobs == {
+        "build / gate": "success",
+        "build / dist": "success",
+        "build": "success",
+        "publish": "success",
+    }
     ran = {name for _, name, status in result.statuses() if status == "success"}
     assert {HOOKS_STEP, VERIFY_STEP, "Create the GitHub Release"} <= ran
     [release] = runner.gh_calls()

@@ -28,11 +28,17 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 TOOLS_BIN = Path(sys.executable).parent
 INSTALL_STEP = "Install the project and its tools"
+BUILD_TOOLS_STEP = "Install the build tools (not the project)"
+PUBLISH_TOOLS_STEP = "Install release-guard (not the project)"
+HASH_CHECK_STEP = "Check the files are the ones verified (sha256)"
 HOOKS_STEP = "Hooks (pre-commit run --all-files)"
 TESTS_STEP = "Tests (pytest)"
 # The install step would pip-install the project and its tools: the test's own environment
 # already holds the tools, and each clone's src/ goes on PYTHONPATH instead.
-INSTALLED = {INSTALL_STEP: "the test environment's tools on PATH, the clone's src/ on PYTHONPATH"}
+INSTALLED = dict.fromkeys(
+    (INSTALL_STEP, BUILD_TOOLS_STEP, PUBLISH_TOOLS_STEP),
+    "the test environment's tools on PATH, the clone's src/ on PYTHONPATH",
+)
 
 THEO_RELEASE_FILES: dict[str, str | bytes | None] = {
     "pyproject.toml": THEO_PYPROJECT.format(version="{version}")
@@ -112,7 +118,7 @@ def test_actions_are_pinned_by_commit_with_their_version() -> None:
     declared = [job.get("uses") for _, _, job in all_jobs()] + [
         step.get("uses") for _, _, job in all_jobs() for step in job.get("steps", [])
     ]
-    assert len(uses) == len([entry for entry in declared if entry]) == 5
+    assert len(uses) == len([entry for entry in declared if entry]) == 9
     pinned = re.compile(r"(- )?uses: ([\w-]+/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+|\$/\S+\.yml)")
     assert [entry for entry in uses if not pinned.fullmatch(entry[1])] == []
 
@@ -141,7 +147,7 @@ def test_checkouts_keep_no_credentials_and_fetch_all_history() -> None:
         for step in job.get("steps", [])
         if step.get("uses", "").startswith("actions/checkout@")
     ]
-    assert checkouts == [{"fetch-depth": 0, "persist-credentials": False}]
+    assert checkouts == [{"fetch-depth": 0, "persist-credentials": False}] * 3
 
 
 # -- the local run -----------------------------------------------------------------------
@@ -170,9 +176,15 @@ def assert_released(result: RunResult, runner: LocalRunner, tag: str, dists: set
     """Every step passed and gh published the tag with the dists; the notes gh received."""
     failed = result.failed_step()
     assert failed is None, failed.report()
-    assert result.jobs == {"build / gate": "success", "build": "success", "publish": "success"}
+    assert result.jobs == {
+        "build / gate": "success",
+        "build / dist": "success",
+        "build": "success",
+        "publish": "success",
+    }
     executed = [(job, name) for job, name, status in result.statuses() if status == "success"]
     assert ("build / gate", HOOKS_STEP) in executed
+    assert ("publish", HASH_CHECK_STEP) in executed
     assert executed[-1] == ("publish", "Create the GitHub Release")
     [call] = runner.gh_calls()
     assert call["tag"] == tag
@@ -202,7 +214,11 @@ def test_theo_release_tag_is_published(
     dists = {"theo_openvoice-0.1.0-py3-none-any.whl", "theo_openvoice-0.1.0.tar.gz"}
     notes = assert_released(result, runner, "v0.1.0", dists)
     assert notes.strip() == THEO_NOTES
-    assert [step.name for step in result.steps if step.status == "replaced"] == [INSTALL_STEP]
+    assert [step.name for step in result.steps if step.status == "replaced"] == [
+        INSTALL_STEP,
+        BUILD_TOOLS_STEP,
+        PUBLISH_TOOLS_STEP,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -228,11 +244,70 @@ def test_bad_release_tag_fails_at_the_hooks_step(
     assert failed is not None
     assert (failed.job, failed.name) == ("build / gate", HOOKS_STEP)
     assert code in failed.output, failed.report()
-    assert result.jobs == {"build / gate": "failure", "build": "failure", "publish": "skipped"}
+    assert result.jobs == {
+        "build / gate": "failure",
+        "build / dist": "skipped",
+        "build": "failure",
+        "publish": "skipped",
+    }
     after = result.statuses()[result.steps.index(failed) + 1 :]
     assert {status for _, _, status in after} == {"skipped"}
     assert runner.gh_calls() == []
     assert not (runner.artifacts / "dist").exists()
+
+
+# A step slipped in after verification, as a compromised build tool or a process it left
+# behind could act: a backdoor added to the wheel (RECORD kept consistent, so the wheel
+# still looks whole) and the notes rewritten.
+TAMPER_STEP = """\
+      - name: Tamper with the verified files
+        run: |
+          python - <<'PY'
+          import base64, glob, hashlib, zipfile
+          wheel = glob.glob("dist/*.whl")[0]
+          with zipfile.ZipFile(wheel) as source:
+              entries = {info.filename: source.read(info) for info in source.infolist()}
+          entries["theo/_backdoor.py"] = b"import os\\n"
+          record = next(name for name in entries if name.endswith(".dist-info/RECORD"))
+          rows = []
+          for name, data in entries.items():
+              if name != record:
+                  digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+                  rows.append(f"{name},sha256={digest.decode()},{len(data)}")
+          entries[record] = ("\\n".join(rows) + f"\\n{record},,\\n").encode()
+          with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as target:
+              for name, data in entries.items():
+                  target.writestr(name, data)
+          open("release-notes.md", "w").write("Nothing to see here.\\n")
+          PY
+
+"""
+
+
+def test_files_rewritten_after_verification_are_not_published(
+    make_project: MakeProject, bare_remote: Path, tmp_path: Path, shared_env: dict[str, str]
+) -> None:
+    """The tamper scenario: the publish job finds the downloaded files are not the ones
+    verified, fails, and gh publishes nothing."""
+    files = theo_release_files("0.1.0")
+    ci = shipped_bytes("ci.yml").decode()
+    upload = "      - name: Upload the wheel, sdist and notes\n"
+    assert upload in ci
+    files[".github/workflows/ci.yml"] = ci.replace(upload, TAMPER_STEP + upload)
+    project = make_project(version="0.1.0", files=files)
+    push_tag(project, bare_remote, "v0.1.0")
+    result, runner = run_release(bare_remote, "v0.1.0", tmp_path / "run", shared_env, INSTALLED)
+    failed = result.failed_step()
+    assert failed is not None
+    assert (failed.job, failed.name) == ("publish", HASH_CHECK_STEP), failed.report()
+    assert "FAILED" in failed.output  # sha256sum names the rewritten files
+    assert result.jobs["build / dist"] == "success"  # the tampering itself went unnoticed there
+    assert result.jobs["publish"] == "failure"
+    assert runner.gh_calls() == []
+    # the artifact did carry the tampered wheel: only the hash check stood in its way
+    [wheel] = (runner.artifacts / "dist" / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert "theo/_backdoor.py" in archive.namelist()
 
 
 def theo_release_files(version: str) -> dict[str, str | bytes | None]:

@@ -65,8 +65,19 @@ CONTEXT_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
 COMPARISON = re.compile(rf"({CONTEXT_PATH.pattern})\s*==\s*'([^']*)'")
 PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@[0-9a-f]{40}")
 WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "defaults", "env", "jobs"}
-JOB_KEYS = {"name", "needs", "runs-on", "timeout-minutes", "permissions", "steps", "uses"}
-STEP_KEYS = {"name", "uses", "with", "run", "env", "if"}
+JOB_KEYS = {
+    "name",
+    "needs",
+    "runs-on",
+    "timeout-minutes",
+    "permissions",
+    "steps",
+    "uses",
+    "outputs",
+}
+STEP_KEYS = {"name", "id", "uses", "with", "run", "env", "if"}
+# a GITHUB_OUTPUT line: `name=value`, or `name<<DELIMITER` opening a multi-line value
+OUTPUT_LINE = re.compile(r"(?P<name>[\w-]+)(?:=(?P<value>.*)|<<(?P<delimiter>.+))")
 DEFAULT_TIMEOUT_MINUTES = 360  # GitHub's own default for a job
 
 
@@ -96,12 +107,14 @@ class RunResult(NamedTuple):
 
 
 class Job(NamedTuple):
-    """One job's place on the runner: its directories and its environment."""
+    """One job's place on the runner: its directories, its environment, and the contexts its
+    expressions read (`steps` fills in as its steps write GITHUB_OUTPUT)."""
 
     workspace: Path
     temp: Path
     env: dict[str, str]
     deadline: float
+    contexts: dict[str, Any]
 
 
 class LocalRunner:
@@ -165,6 +178,7 @@ class LocalRunner:
             "repository": repository,
             "token": "local-run-token",
         }
+        self.job_outputs: dict[str, dict[str, str]] = {}  # label -> its outputs
         self.actions: dict[str, Callable[[dict[str, Any], Job], str]] = {
             "actions/checkout": self._checkout,
             "actions/setup-python": self._setup_python,
@@ -210,22 +224,50 @@ class LocalRunner:
             job = jobs[job_id]
             _only(job, JOB_KEYS, f"job {job_id}")
             label = f"{prefix}{job_id}"
+            needs = {
+                need: {"outputs": self.job_outputs.get(f"{prefix}{need}", {})}
+                for need in _needs(job)
+            }
             if any(outcome[need] != "success" for need in _needs(job)):
                 outcome[job_id] = "skipped"
+                self.job_outputs[label] = {}  # a skipped job's outputs are all empty
+                self._mark_steps_found(job)
             elif "uses" in job:
                 called = self._load(_local_workflow(job["uses"]))
                 if "workflow_call" not in _on(called):
                     raise Unsupported(f"{job['uses']} has no workflow_call trigger")
                 ok = self._run_jobs(called, f"{label} / ", result)
                 outcome[job_id] = "success" if ok else "failure"
+                called_jobs = {
+                    name: {"outputs": self.job_outputs.get(f"{label} / {name}", {})}
+                    for name in called["jobs"]
+                }
+                declared = _on(called)["workflow_call"].get("outputs", {})
+                self.job_outputs[label] = {
+                    name: self._expanded(spec["value"], {"jobs": called_jobs})
+                    for name, spec in declared.items()
+                }
             else:
-                ok = self._run_steps(workflow, job, label, result)
+                ok = self._run_steps(workflow, job, label, result, needs)
                 outcome[job_id] = "success" if ok else "failure"
             result.jobs[label] = outcome[job_id]
         return all(status != "failure" for status in outcome.values())
 
+    def _mark_steps_found(self, job: dict[str, Any]) -> None:
+        """A skipped job's steps exist all the same: replacing one of them is no mistake."""
+        jobs = self._load(_local_workflow(job["uses"]))["jobs"] if "uses" in job else {}
+        for inner in jobs.values():
+            self._mark_steps_found(inner)
+        for step in job.get("steps", []):
+            self.unused_replacements.discard(step.get("name") or step.get("run") or step["uses"])
+
     def _run_steps(
-        self, workflow: dict[str, Any], job: dict[str, Any], label: str, result: RunResult
+        self,
+        workflow: dict[str, Any],
+        job: dict[str, Any],
+        label: str,
+        result: RunResult,
+        needs: dict[str, Any],
     ) -> bool:
         shell = workflow.get("defaults", {}).get("run", {}).get("shell", "bash")
         if shell != "bash":
@@ -241,37 +283,50 @@ class LocalRunner:
             "RUNNER_TEMP": str(temp),
             "PYTHONPATH": str(workspace / "src"),
         }
-        env.update(self._evaluated(workflow.get("env", {}), env))
+        contexts: dict[str, Any] = {"needs": needs, "steps": {}}
+        env.update(self._evaluated(workflow.get("env", {}), {**contexts, "env": env}))
+        contexts["env"] = env
         minutes = job.get("timeout-minutes", DEFAULT_TIMEOUT_MINUTES)
-        context = Job(workspace, temp, env, time.monotonic() + 60 * minutes)
+        context = Job(workspace, temp, env, time.monotonic() + 60 * minutes, contexts)
         failed = False
         for number, step in enumerate(job["steps"], 1):
             _only(step, STEP_KEYS, f"step {number} of job {label}")
             name = step.get("name") or step.get("run") or step["uses"]
             self.unused_replacements.discard(name)
-            if failed or not self._condition(step.get("if"), env):
+            if "id" in step:  # until it runs (if it does), its outputs are empty
+                contexts["steps"][step["id"]] = {"outputs": {}}
+            if failed or not self._condition(step.get("if"), contexts):
                 result.steps.append(StepResult(label, name, "skipped", ""))
             elif name in self.replaced:
                 result.steps.append(StepResult(label, name, "replaced", self.replaced[name]))
             else:
-                ok, output = self._run_step(step, name, context)
+                ok, output, outputs = self._run_step(step, name, context)
+                if "id" in step:
+                    contexts["steps"][step["id"]] = {"outputs": outputs}
                 result.steps.append(StepResult(label, name, "success" if ok else "failure", output))
                 failed = not ok
+        self.job_outputs[label] = {
+            name: self._expanded(str(value), contexts)
+            for name, value in job.get("outputs", {}).items()
+        }
         return not failed
 
     # -- steps ---------------------------------------------------------------------------
 
-    def _run_step(self, step: dict[str, Any], name: str, job: Job) -> tuple[bool, str]:
+    def _run_step(
+        self, step: dict[str, Any], name: str, job: Job
+    ) -> tuple[bool, str, dict[str, str]]:
+        """Whether the step passed, its log, and the outputs it wrote to GITHUB_OUTPUT."""
         if "uses" in step:
             match = PINNED.fullmatch(step["uses"])
             emulate = self.actions.get(match.group("action")) if match else None
             if emulate is None:
                 raise Unsupported(f"step {name!r}: action {step['uses']} is not emulated")
             try:
-                return True, emulate(step.get("with", {}), job)
+                return True, emulate(step.get("with", {}), job), {}
             except ActionFailed as failure:
-                return False, str(failure)
-        env = {**job.env, **self._evaluated(step.get("env", {}), job.env)}
+                return False, str(failure), {}
+        env = {**job.env, **self._evaluated(step.get("env", {}), job.contexts)}
         commands = job.temp / "files"
         shutil.rmtree(commands, ignore_errors=True)
         commands.mkdir()
@@ -292,39 +347,50 @@ class LocalRunner:
                 check=False,
             )
         except subprocess.TimeoutExpired as expired:
-            return False, f"{expired.output or ''}\nthe job's timeout-minutes ran out"
-        for variable in ("GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_PATH"):
+            return False, f"{expired.output or ''}\nthe job's timeout-minutes ran out", {}
+        for variable in ("GITHUB_ENV", "GITHUB_PATH"):
             if Path(env[variable]).stat().st_size:
                 raise Unsupported(f"step {name!r} writes {variable}, which is not read back")
-        return process.returncode == 0, process.stdout
+        outputs = _read_outputs(Path(env["GITHUB_OUTPUT"]).read_text(), name)
+        if outputs and "id" not in step:
+            raise Unsupported(f"step {name!r} writes GITHUB_OUTPUT but has no id to read it by")
+        return process.returncode == 0, process.stdout, outputs
 
-    def _condition(self, condition: object, env: dict[str, str]) -> bool:
+    def _condition(self, condition: object, contexts: dict[str, Any]) -> bool:
         if condition is None:
             return True
         match = EXPRESSION.fullmatch(str(condition).strip())
-        value = self._evaluate(match.group(1) if match else str(condition), env)
+        value = self._evaluate(match.group(1) if match else str(condition), contexts)
         if not isinstance(value, bool):
             raise Unsupported(f"if: {condition!r} is not a comparison")
         return value
 
-    def _evaluated(self, variables: Mapping[str, Any], env: dict[str, str]) -> dict[str, str]:
+    def _evaluated(self, variables: Mapping[str, Any], contexts: dict[str, Any]) -> dict[str, str]:
         """An env: block, its ${{ }} expressions evaluated."""
-        return {
-            name: EXPRESSION.sub(lambda match: str(self._evaluate(match.group(1), env)), str(value))
-            for name, value in variables.items()
-        }
+        return {name: self._expanded(str(value), contexts) for name, value in variables.items()}
 
-    def _evaluate(self, expression: str, env: dict[str, str]) -> str | bool:
-        """The two forms the workflows use: a context value, and a value == 'literal'."""
-        contexts: dict[str, Mapping[str, str]] = {"github": self.github, "env": env}
+    def _expanded(self, text: str, contexts: dict[str, Any]) -> str:
+        return EXPRESSION.sub(lambda match: str(self._evaluate(match.group(1), contexts)), text)
+
+    def _evaluate(self, expression: str, contexts: dict[str, Any]) -> str | bool:
+        """The two forms the workflows use: a context value (`github.ref_name`,
+        `needs.build.outputs.sha256`), and a value == 'literal'."""
+        available: dict[str, Any] = {"github": self.github, **contexts}
         comparison = COMPARISON.fullmatch(expression)
         path = comparison.group(1) if comparison else expression
-        if not CONTEXT_PATH.fullmatch(path) or path.count(".") != 1:
+        if not CONTEXT_PATH.fullmatch(path) or "." not in path:
             raise Unsupported(f"expression {expression!r} is not emulated")
-        context, key = path.split(".")
-        if key not in contexts.get(context, {}):
-            raise Unsupported(f"expression {expression!r}: {path} is not emulated")
-        value = contexts[context][key]
+        value: Any = available
+        keys = path.split(".")
+        for number, key in enumerate(keys):
+            if number and keys[number - 1] == "outputs" and isinstance(value, Mapping):
+                value = value.get(key, "")  # as GitHub: an output never set is empty
+                continue
+            if not isinstance(value, Mapping) or key not in value:
+                raise Unsupported(f"expression {expression!r}: {path} is not emulated")
+            value = value[key]
+        if not isinstance(value, str):
+            raise Unsupported(f"expression {expression!r}: {path} is not a value")
         return value == comparison.group(2) if comparison else value
 
     # -- the emulated actions: each returns its log, or raises ActionFailed -------------
@@ -389,6 +455,28 @@ class LocalRunner:
 
 class ActionFailed(Exception):
     """An emulated action failed as the real one would (its message is the step's log)."""
+
+
+def _read_outputs(text: str, step: str) -> dict[str, str]:
+    """GITHUB_OUTPUT's `name=value` lines and `name<<DELIMITER` ... `DELIMITER` blocks."""
+    outputs: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        match = OUTPUT_LINE.fullmatch(line)
+        if match is None:
+            raise Unsupported(f"step {step!r}: GITHUB_OUTPUT line {line!r} is not emulated")
+        if match.group("delimiter") is None:
+            outputs[match.group("name")] = match.group("value")
+            continue
+        body = []
+        for inner in lines:
+            if inner == match.group("delimiter"):
+                break
+            body.append(inner)
+        else:
+            raise Unsupported(f"step {step!r}: GITHUB_OUTPUT block without its delimiter")
+        outputs[match.group("name")] = "\n".join(body)
+    return outputs
 
 
 def _only(mapping: Mapping[str, Any], known: set[str], where: str) -> None:

@@ -36,12 +36,22 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def project_root(parser: argparse.ArgumentParser, root: str | None) -> str:
-    """--root as given, which must be a directory; else the nearest project at or above here."""
+    """--root as given, which must be a directory; else the nearest project at or above here.
+    A project whose files an interrupted write left half done is refused (RG609)."""
     if root is None:
-        return find_root(".")
-    if not os.path.isdir(root):
+        root = find_root(".")
+    elif not os.path.isdir(root):
         parser.error(f"--root {root}: not a directory")
+    refuse_if_interrupted(root)
     return root
+
+
+def refuse_if_interrupted(root: str) -> None:
+    """RG609 when release_guard.journal's journal is there (one stat otherwise)."""
+    if os.path.exists(os.path.join(root, ".release-guard", "journal.json")):
+        from release_guard.journal import refuse_if_interrupted as refuse
+
+        refuse(root)
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:

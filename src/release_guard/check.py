@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
+from release_guard.arguments import (
+    add_output_arguments,
+    add_root_argument,
+    find_root,
+    project_root,
+    refuse_if_interrupted,
+)
 from release_guard.changelog import load
 from release_guard.changelog import rules as changelog_rules
 from release_guard.changelog.rules import release_rules
@@ -200,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # imports, would be ~3 ms of a commit-time budget of ~30 ms.
     options = parse_options(arguments) if arguments else Options()
     root = options.root if options.root is not None else find_root(".")
+    refuse_if_interrupted(root)
 
     def body() -> Outcome:
         tag_dates = None

@@ -22,6 +22,7 @@ COMMANDS = {
     "install": ("release_guard.install", "install the pre-push tag guard into this repository"),
     "init": ("release_guard.init", "set release-guard up in a project"),
     "prepare": ("release_guard.prepare", "bump the version and date the changelog for a release"),
+    "recover": ("release_guard.journal", "finish (or --undo) an interrupted prepare or init"),
 }
 
 

@@ -18,6 +18,9 @@ from release_guard.findings import Finding, InputError
 from release_guard.source import Source, WorkTree, declared_encoding, read_text
 
 BOM = b"\xef\xbb\xbf"
+# the suffix of write_atomic's temporary files: a run killed mid-write leaves one, and the
+# next run of the same writer removes it (remove_temporaries)
+TEMPORARY = ".release-guard-tmp"
 
 
 class Refusal(InputError):
@@ -64,14 +67,6 @@ class Change(NamedTuple):
 
 def replace_span(text: str, start: int, end: int, replacement: str) -> str:
     return text[:start] + replacement + text[end:]
-
-
-def line_offset(text: str, line: int) -> int:
-    """Offset of the start of a 1-based line (line ends are "\\n" or "\\r\\n")."""
-    offset = 0
-    for _ in range(line - 1):
-        offset = text.index("\n", offset) + 1
-    return offset
 
 
 class Overlay:
@@ -121,26 +116,74 @@ def unified_diff(changes: Sequence[Change]) -> str:
     return "".join(chunks)
 
 
-def apply(root: str, changes: Sequence[Change]) -> None:
-    """Write every change atomically (temp file + rename, the file's mode kept).
+def apply(root: str, changes: Sequence[Change], command: str) -> None:
+    """Write every change, journalled (release_guard.journal): all new files staged and
+    flushed first, then each renamed into place, the file's mode kept.
 
-    If any write fails, every file already written is put back as it was (created files and
-    directories removed), and a Refusal says what happened: never a half-written release.
+    Each target is re-read just before it is replaced: one that changed since it was read (an
+    editor saved meanwhile) is refused (RG606). If any write fails, every file already
+    written is put back as it was (created files and directories removed), and a Refusal
+    says what happened: never a half-written release. A kill leaves the journal, from which
+    `release-guard recover` finishes or undoes the write.
     """
+    if not changes:
+        return  # nothing to write: not even a staging directory
+    from release_guard import journal
+
+    journal.clear_leftovers(root)
+    staging = journal.staging_dir(root)
     done: list[tuple[str, Change]] = []
     created_dirs: list[str] = []
-    for change in changes:
+    try:
+        staged = journal.stage(root, command, changes)
+    except OSError as error:  # nothing replaced yet
+        journal.finish(root)
+        raise _write_failure(error.filename or journal.STAGING, error, done, []) from None
+    for change, entry in zip(changes, staged):
         target = os.path.realpath(os.path.join(root, *change.path.split("/")))
         try:
+            new = os.path.join(staging, entry.new)
+            os.chmod(new, _mode_for(target))
             _ensure_unchanged(target, change)
             created_dirs += _make_parents(os.path.dirname(target))
-            write_atomic(target, change.after)
+            os.replace(new, target)  # the re-read above and this rename: nothing in between
         except BaseException as error:
             failures = _restore(done, created_dirs)
+            if not failures:
+                journal.finish(root)
             if not isinstance(error, (OSError, Refusal)):
                 raise
             raise _write_failure(change.path, error, done, failures) from None
         done.append((target, change))
+    for directory in {os.path.dirname(target) for target, _ in done}:
+        fsync_directory(directory)
+    journal.finish(root)
+
+
+def _mode_for(target: str) -> int:
+    """The mode of the file being replaced; a new file's, under the umask, otherwise."""
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def fsync_directory(directory: str) -> None:
+    """A rename or removal inside `directory` made durable (where the OS allows it)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # gone, or a platform that cannot open directories (Windows)
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _ensure_unchanged(target: str, change: Change) -> None:
@@ -173,18 +216,12 @@ def _make_parents(directory: str) -> list[str]:
 def write_atomic(target: str, data: bytes, mode: int | None = None) -> None:
     """The whole file or nothing: a temporary file beside it, flushed to disk, then renamed
     over it. It keeps the mode of the file it replaces unless `mode` is given."""
-    import stat
     import tempfile
 
     if mode is None:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+        mode = _mode_for(target)
     directory, name = os.path.split(target)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=TEMPORARY)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -196,6 +233,22 @@ def write_atomic(target: str, data: bytes, mode: int | None = None) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def restore_files(root: str, changes: Sequence[Change]) -> list[str]:
+    """Put back the files `apply` wrote (created ones removed); the paths it could not."""
+    done = [(os.path.realpath(os.path.join(root, *c.path.split("/"))), c) for c in changes]
+    return _restore(done, [])
+
+
+def remove_temporaries(directory: str, name: str) -> None:
+    """write_atomic's temporaries for `name` in `directory`, left by a killed run."""
+    prefix = f".{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(directory):
+            if entry.startswith(prefix) and entry.endswith(TEMPORARY):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(directory, entry))
 
 
 def _restore(done: list[tuple[str, Change]], created_dirs: list[str]) -> list[str]:

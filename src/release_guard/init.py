@@ -34,10 +34,17 @@ from release_guard.edit import (
     apply,
     inside_git,
     read_text_file,
+    restore_files,
     run_git,
     unified_diff,
 )
-from release_guard.report import Outcome, default_format, run_command
+from release_guard.findings import InputError
+from release_guard.report import (
+    Outcome,
+    default_format,
+    neutralise_workflow_commands,
+    run_command,
+)
 from release_guard.source import WorkTree
 from release_guard.tagformat import learn, other_packages, recent_tags
 from release_guard.versions.files import read_version_file
@@ -103,15 +110,15 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
             from release_guard.install import ensure_isolated_import
 
             ensure_isolated_import(os.path.abspath(sys.executable))
-        apply(root, plan.changes)
-        report.append(_guard_state(root, dry_run=False))
+        apply(root, plan.changes, "init")
+        report.append(_guard_or_roll_back(root, plan.changes))
         if plan.changes:
             report += _next_steps(plan.changes)
     if outcome.findings:
         report.append("the project itself has problems to fix before its next commit:")
     if not verbose:
         return Outcome(outcome.findings, [*outcome.notes, *report])
-    print("\n".join(report))
+    print(neutralise_workflow_commands("\n".join(report)))
     return Outcome(outcome.findings, outcome.notes)
 
 
@@ -480,6 +487,31 @@ def _guard_state(root: str, dry_run: bool) -> str:
     if dry_run:
         return "tag guard: would be installed (release-guard install)"
     return "tag guard: " + "; ".join(guard.install(directory, python))
+
+
+def _guard_or_roll_back(root: str, changes: list[Change]) -> str:
+    """Install the tag guard; when that fails, the files init wrote are put back (created
+    ones removed), so a failed init leaves the project as it found it, or names exactly
+    what it could not put back."""
+    try:
+        return _guard_state(root, dry_run=False)
+    except InputError as error:
+        left = restore_files(root, changes)
+        reason = error.finding.message
+        if left:
+            raise Refusal(
+                "RG606",
+                f"installing the tag guard failed ({reason}); init wrote {len(changes)} "
+                f"file(s) and could NOT put back: {', '.join(left)}",
+                "restore those files from git (git checkout -- FILE) or delete the new "
+                "ones, fix the cause and run release-guard init again",
+            ) from None
+        raise Refusal(
+            "RG606",
+            f"installing the tag guard failed ({reason}); the {len(changes)} file(s) init "
+            "had written were put back",
+            "fix the cause and run release-guard init again",
+        ) from None
 
 
 def _next_steps(changes: list[Change]) -> list[str]:

@@ -5,20 +5,25 @@ Where it goes (docs/tag-guard.md explains why):
   worktrees are honoured);
 - the `pre-push` slot, or `pre-push.legacy` when `pre-push` is pre-commit's script, which runs
   its legacy hook with git's stdin: whichever of the two is installed first, the chain is the same;
-- a foreign hook found in that slot moves aside to `pre-push.release-guard-previous`, and the
-  guard runs it first, with the same arguments and stdin. `--uninstall` moves it back by a
-  rename, so it is restored byte for byte.
+- a foreign hook found in that slot is copied aside to `pre-push.release-guard-previous`
+  (flushed to disk before the slot is touched), and the guard runs it first, with the same
+  arguments and stdin. `--uninstall` moves it back by a rename, so it is restored byte for
+  byte. Killed at any moment, install loses no hook: the slot is replaced in one rename, only
+  once the copy is on disk, and a re-run finds the copy and chains it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shlex
+import stat
 import sys
 from collections.abc import Sequence
 
+from release_guard.edit import TEMPORARY, remove_temporaries
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.resources import shipped_bytes
 from release_guard.source import git_output
@@ -109,6 +114,36 @@ def _write_executable(path: str, content: bytes) -> None:
         raise _write_failed(f"cannot write {path}: {error.strerror}") from None
 
 
+def _copy_aside(slot: str, aside: str) -> None:
+    """The foreign hook, copied durably (bytes and mode, or the link itself)."""
+    from release_guard.edit import fsync_directory, write_atomic
+
+    try:
+        if os.path.islink(slot):
+            temporary = aside + TEMPORARY
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            os.symlink(os.readlink(slot), temporary)
+            os.replace(temporary, aside)
+        else:
+            with open(slot, "rb") as handle:
+                content = handle.read()
+            write_atomic(aside, content, mode=stat.S_IMODE(os.stat(slot).st_mode))
+        fsync_directory(os.path.dirname(aside))
+    except OSError as error:
+        raise _write_failed(f"cannot copy {slot} to {aside}: {error.strerror}") from None
+
+
+def _same_hook(first: str, second: str) -> bool:
+    if os.path.islink(first) or os.path.islink(second):
+        return (
+            os.path.islink(first)
+            and os.path.islink(second)
+            and (os.readlink(first) == os.readlink(second))
+        )
+    return _read(first) == _read(second)
+
+
 def _move(source: str, target: str) -> None:
     """A rename: the file keeps its bytes, mode and inode."""
     try:
@@ -124,6 +159,8 @@ def install(directory: str, python: str) -> list[str]:
         os.makedirs(directory, exist_ok=True)
     except OSError as error:
         raise _write_failed(f"cannot create {directory}: {error.strerror}") from None
+    for name in (HOOK, PRE_COMMIT_LEGACY, PREVIOUS):  # a killed run's half-written files
+        remove_temporaries(directory, name)
     installed = find_installed(directory)
     if installed is not None:
         content = render(python, recorded_previous(installed))
@@ -138,25 +175,35 @@ def install(directory: str, python: str) -> list[str]:
         messages.append(
             f"pre-commit's {HOOK} hook runs it, with git's input, as {PRE_COMMIT_LEGACY}"
         )
-    previous = PREVIOUS if os.path.lexists(slot) else None
-    content = render(python, previous)  # before anything moves: a damaged template stops here
-    if previous is not None:
-        aside = os.path.join(directory, previous)
-        if os.path.lexists(aside):
+    aside = os.path.join(directory, PREVIOUS)
+    previous = PREVIOUS if os.path.lexists(slot) or os.path.lexists(aside) else None
+    content = render(python, previous)  # before anything is copied: a bad template stops here
+    copied = False
+    if os.path.lexists(slot):
+        if not os.path.lexists(aside):
+            _copy_aside(slot, aside)
+            copied = True
+        elif not _same_hook(slot, aside):
             raise input_error(
                 "RG002",
                 f"{aside} exists, left by an earlier installation: move it back to {slot} or "
                 "delete it, then run release-guard install again",
             )
-        _move(slot, aside)
+        # else: a run killed after its copy: the copy is this very hook
         messages.append(
-            f"the existing hook moved to {previous}: it still runs first, with the same input"
+            f"the existing hook moved to {PREVIOUS}: it still runs first, with the same input"
+        )
+    elif previous is not None:
+        messages.append(
+            f"the hook found at {PREVIOUS} (left by an interrupted installation) runs first "
+            "again, with the same input"
         )
     try:
         _write_executable(slot, content)
     except BaseException:
-        if previous is not None:
-            _move(os.path.join(directory, previous), slot)
+        if copied:
+            with contextlib.suppress(OSError):
+                os.unlink(aside)
         raise
     return [f"installed the tag guard at {slot} (it runs {python})", *messages]
 

@@ -81,14 +81,17 @@ class PlainRelease:
 def parse_versions(texts: Sequence[str]) -> list[ParsedVersion | None]:
     """Each text parsed (None when it is not a valid PEP 440 version), comparable together."""
     if all(_PLAIN.match(text) for text in texts):
-        return [PlainRelease(text) for text in texts]
-    from packaging.version import InvalidVersion, Version
+        try:
+            return [PlainRelease(text) for text in texts]
+        except ValueError:  # a number past Python's int-string limit: packaging says invalid
+            pass
+    from packaging.version import Version
 
     parsed: list[ParsedVersion | None] = []
     for text in texts:
         try:
             parsed.append(Version(text))
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past Python's int-string limit
             parsed.append(None)
     return parsed
 

@@ -27,7 +27,12 @@ from release_guard.edit import (
     run_git,
     unified_diff,
 )
-from release_guard.report import Outcome, default_format, run_command
+from release_guard.report import (
+    Outcome,
+    default_format,
+    neutralise_workflow_commands,
+    run_command,
+)
 from release_guard.source import WorkTree, git_failure
 from release_guard.versions.files import read_version_file
 
@@ -118,12 +123,12 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
     if dry_run:
         report = [unified_diff(plan.changes).rstrip("\n"), "dry run: nothing written"]
     else:
-        apply(root, plan.changes)
+        apply(root, plan.changes, "prepare")
         _remove_fragments(root, plan.removed, in_git)
         report = [*plan.summary, *_next_steps(root, plan, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])
-    print("\n".join(report))
+    print(neutralise_workflow_commands("\n".join(report)))
     return Outcome([], outcome.notes)
 
 
@@ -203,11 +208,11 @@ def _current_version(project: Project, source: WorkTree, changelog: Changelog) -
 
 def _parse_version(text: str) -> Version | None:
     """packaging's own Version: bumping needs its release numbers, not just its ordering."""
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     try:
         return Version(text)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past Python's int-string limit
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re  # loaded already by the config reader
 import sys
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Callable, NamedTuple
@@ -19,6 +20,9 @@ JSON_SCHEMA_VERSION = 1
 class Outcome(NamedTuple):
     findings: list[Finding]
     notes: list[str]
+    # checks that could not run, each "what: why; how to enable it": a clean run with any
+    # of them is never reported as "All checks passed"
+    skipped: Sequence[str] = ()
 
 
 def _rule(finding: Finding) -> Rule:
@@ -51,7 +55,7 @@ def run_command(command: str, fmt: str, quiet: bool, body: Callable[[], Outcome]
     exit_code = 1 if outcome.findings else 0
     emit(
         command,
-        Outcome(sorted(outcome.findings, key=_position), outcome.notes),
+        outcome._replace(findings=sorted(outcome.findings, key=_position)),
         fmt,
         quiet,
         exit_code,
@@ -110,6 +114,12 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
             return "release-guard stopped: nothing was changed."
         return "release-guard stopped: the input above cannot be judged."
     count = len(outcome.findings)
+    if count == 0 and outcome.skipped:
+        skipped = len(outcome.skipped)
+        return (
+            f"No problems found, but {skipped} check{'s' if skipped != 1 else ''} "
+            'did not run (see "not checked" above).'
+        )
     if count == 0:
         return "All checks passed."
     return f"Found {count} problem{'s' if count != 1 else ''}."
@@ -118,19 +128,34 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
 def _emit_text(
     outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str], command: str
 ) -> None:
-    if not quiet:
-        for note in outcome.notes:
-            stream.write(f"note: {note}\n")
-    findings: Sequence[Finding | str] = outcome.findings
-    if findings:
+    lines = [f"note: {note}" for note in outcome.notes] if not quiet else []
+    lines += [f"note: not checked: {what}" for what in outcome.skipped] if not quiet else []
+    if outcome.findings:
         from release_guard.bounded import bounded  # a clean run never needs it
 
-        findings = bounded(outcome.findings, command)
-    for finding in findings:
-        line = finding if isinstance(finding, str) else format_text(finding, not quiet)
-        stream.write(line + "\n")
+        lines += [
+            line if isinstance(line, str) else format_text(line, with_hint=not quiet)
+            for line in bounded(outcome.findings, command)
+        ]
     if not quiet or exit_code:
-        stream.write(_summary(outcome, exit_code) + "\n")
+        lines.append(_summary(outcome, exit_code))
+    if lines:
+        stream.write(neutralise_workflow_commands("\n".join(lines)) + "\n")
+
+
+# A line that starts (after blanks) with "::" is a GitHub workflow command to the runner, and
+# "##[" anywhere starts one of its older commands; each character of the class starts a new
+# line for some reader of a log (the runner, a terminal, an editor).
+# (a pattern string: re compiles it on first use, never on the path of a clean run)
+_WORKFLOW_COMMAND = "(?:^|(?<=[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]))([ \t]*)::"
+
+
+def neutralise_workflow_commands(text: str) -> str:
+    """The text with every workflow-command prefix broken by a space (`::` -> `: :`, `##[` ->
+    `# #[`): messages quote the project's files, and a CI log must never run them."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return re.sub(_WORKFLOW_COMMAND, r"\1: :", text).replace("##[", "# #[")
 
 
 def _escape_data(text: str) -> str:
@@ -145,6 +170,8 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
     if not quiet:
         for note in outcome.notes:
             stream.write(f"::notice title=release-guard::{_escape_data(note)}\n")
+        for what in outcome.skipped:
+            stream.write(f"::warning title=release-guard::not checked: {_escape_data(what)}\n")
     for finding in outcome.findings:
         properties = []
         if finding.path is not None:
@@ -187,5 +214,6 @@ def _emit_json(command: str, outcome: Outcome, exit_code: int, stream: IO[str]) 
         "exit_code": exit_code,
         "findings": [finding_to_json(finding) for finding in outcome.findings],
         "notes": outcome.notes,
+        "skipped": list(outcome.skipped),
     }
     stream.write(json.dumps(document, indent=2) + "\n")

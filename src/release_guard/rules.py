@@ -317,6 +317,18 @@ _RULES = (
         "a dist file is missing, not a readable zip or tar.gz, corrupt, or a zip bomb",
         "rebuild the dist",
     ),
+    Rule(
+        "RG413",
+        "empty-library",
+        "a wheel installs no code of the project, or a top-level directory without a module",
+        "check the build backend's package selection (which directories it includes)",
+    ),
+    Rule(
+        "RG414",
+        "unimportable-module",
+        "a wheel ships a module at a path no import can reach",
+        "rename the directory or file to a Python identifier (no dash, no leading digit)",
+    ),
     # Release notes.
     Rule(
         "RG501",
@@ -379,6 +391,12 @@ _RULES = (
         "an output path names no place to write: a symlink, FIFO, device, directory, a file of "
         "the project, or a missing directory",
         "name a new or regular file for the output",
+    ),
+    Rule(
+        "RG609",
+        "interrupted-write",
+        "a prepare or init was interrupted while writing: the files may be half old, half new",
+        "run release-guard recover to finish the write, or release-guard recover --undo",
     ),
 )
 

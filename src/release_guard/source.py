@@ -112,6 +112,8 @@ class WorkTree:
         return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
 
     def _full(self, path: str) -> str:
+        if "\x00" in path:  # the OS cannot name it; configured paths can hold one
+            raise input_error("RG002", f"{path!r} contains a NUL byte: no file has that name", path)
         return os.path.join(self.root, *path.split("/"))
 
     def read_bytes(self, path: str) -> bytes | None:

@@ -11,7 +11,8 @@ import re
 from release_guard.changelog import find_release
 from release_guard.changelog.dates import write_date
 from release_guard.changelog.model import Changelog, Release, Unreleased
-from release_guard.edit import Change, Refusal, TextFile, line_offset, replace_span
+from release_guard.edit import Change, Refusal, TextFile, replace_span
+from release_guard.versions.files import line_start
 
 _LINK_LINE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(?P<url>\S+)")
 _BRANCH_VIEW = re.compile(r"^(?P<repository>.+?)/(?:commits|tree)/[^/]+/?$")
@@ -62,8 +63,8 @@ def release_section(
         blank_follows = end < len(lines) and not lines[end].strip()
         replacement = heading if blank_follows else [*heading, ""]
     nl = file.newline
-    offset_start = line_offset(file.text, start + 1) if start < len(lines) else len(file.text)
-    offset_end = line_offset(file.text, end + 1) if end < len(lines) else len(file.text)
+    offset_start = line_start(file.text, start + 1) if start < len(lines) else len(file.text)
+    offset_end = line_start(file.text, end + 1) if end < len(lines) else len(file.text)
     insert = nl.join(replacement) + nl
     edits = [(offset_start, offset_end, insert)]
     summary = [f"{file.path}: waiting entries -> {heading[0].strip()}"]
@@ -205,7 +206,7 @@ def _default_heading(changelog: Changelog, version: str, day: datetime.date) -> 
 def _link_edits(file: TextFile, line: int, version: str, tag: str) -> list[tuple[int, int, str]]:
     """Move the [Unreleased] compare link on to the new tag, and add the release's own link
     after it, in the URL style the file already uses; none when the URL has no known shape."""
-    start = line_offset(file.text, line)
+    start = line_start(file.text, line)
     match = _LINK_LINE.match(file.text, start)
     if match is None:
         return []

@@ -59,10 +59,49 @@ def zip_kinds(infos: list[zipfile.ZipInfo]) -> list[str]:
     ]
 
 
-def entries_overlap(infos: list[zipfile.ZipInfo], archive_size: int) -> bool:
-    """Entries that do not overlap fit, each after a 30-byte local header, in the file;
-    past that, some must share bytes (the "non-recursive zip bomb")."""
-    return sum(info.compress_size for info in infos) + 30 * len(infos) > archive_size
+# All entries together may claim at most this many times the archive's size (or the floor
+# below, whichever is more) before anything is inflated: it bounds the time verify-dist
+# spends inflating (real wheels stay under 10 times; a 2 MiB wheel claiming 2 GiB does not).
+MAX_TOTAL_RATIO = 100
+TOTAL_FLOOR = 256 * 1024 * 1024
+_DATA_DESCRIPTOR = 0x08  # flag bit 3: a data descriptor (12 or 16 bytes) follows the data
+
+
+def entries_overlap(reader: ZipReader, infos: list[zipfile.ZipInfo]) -> str | None:
+    """Which two entries share bytes, None when none do: entries sorted by offset, each
+    entry's local header, name, extra field and data must end before the next begins (the
+    "non-recursive zip bomb" points many entries at one compressed kernel)."""
+    spans = []
+    for info in infos:
+        span = reader.data_span(info)
+        # without a readable local header, its fixed part and the name are the least it holds
+        end = (
+            span[1]
+            if span is not None
+            else info.header_offset + 30 + len(info.orig_filename.encode()) + info.compress_size
+        )
+        if info.flag_bits & _DATA_DESCRIPTOR:
+            end += 12  # the smallest descriptor: CRC and two 4-byte sizes, no signature
+        spans.append((info.header_offset, end, info.filename))
+    spans.sort()
+    for (_, end, name), (start, _, following) in zip(spans, spans[1:]):
+        if end > start:
+            return f"{name} runs into {following}"
+    if spans and spans[-1][1] > reader.directory_start:
+        return f"{spans[-1][2]} runs into the zip's central directory"
+    return None
+
+
+def inflate_budget_exceeded(infos: list[zipfile.ZipInfo], archive_size: int) -> str | None:
+    """A message when the entries together claim more than the inflating budget."""
+    claimed = sum(info.file_size for info in infos)
+    budget = max(MAX_TOTAL_RATIO * archive_size, TOTAL_FLOOR)
+    if claimed <= budget:
+        return None
+    return (
+        f"its entries claim {claimed:,} bytes in all, more than {MAX_TOTAL_RATIO} times the "
+        f"archive's {archive_size:,}: refused before inflating (a zip bomb?)"
+    )
 
 
 class ZipReader:
@@ -78,6 +117,9 @@ class ZipReader:
     def __init__(self, archive: zipfile.ZipFile, path: str) -> None:
         self.archive = archive
         self.size = os.path.getsize(path)
+        # where entries must end: the central directory (zipfile read its offset)
+        self.directory_start: int = getattr(archive, "start_dir", self.size)
+        self._spans: dict[int, tuple[int, int] | None] = {}  # by id(info): each read once
         self._map: mmap.mmap | None = None
         try:
             with open(path, "rb") as handle:
@@ -100,7 +142,7 @@ class ZipReader:
                 f"it claims {size} bytes from {compressed}: "
                 "no real compression reaches that ratio (a zip bomb?)"
             )
-        span = self._data_span(info)
+        span = self.data_span(info)
         if span is None or compressed > _ONE_PIECE[info.compress_type]:
             return self._digest_in_chunks(info, new_hash, span)
         # nearly every file: small enough to read and inflate in one piece
@@ -153,11 +195,26 @@ class ZipReader:
                     raise zipfile.BadZipFile("it inflates beyond its declared size")
                 yield chunk
                 data = inflater.unconsumed_tail
+        # all input consumed, output may still be pending (a highly compressed tail)
+        while not inflater.eof:
+            chunk = inflater.decompress(b"", HASH_CHUNK)
+            if not chunk:
+                break
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise zipfile.BadZipFile("it inflates beyond its declared size")
+            yield chunk
         if not inflater.eof:
             raise zipfile.BadZipFile("its compressed data ends early")
 
-    def _data_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
+    def data_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
         """Where the entry's compressed bytes are, None when zipfile should read it."""
+        key = id(info)  # the reader's infos live as long as the reader
+        if key not in self._spans:
+            self._spans[key] = self._read_span(info)
+        return self._spans[key]
+
+    def _read_span(self, info: zipfile.ZipInfo) -> tuple[int, int] | None:
         mapped = self._map
         if mapped is None or info.flag_bits & 0x1 or info.compress_type not in _MAPPED_METHODS:
             return None  # encrypted, or a compression left to zipfile

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from release_guard.findings import Finding
+from release_guard.findings import Finding, InputError
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
 
@@ -70,7 +70,9 @@ def shown_path(path: str) -> str:
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
-def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> list[Finding]:
+def _verify_each(
+    dists: Sequence[str], expected: Expected, notes: list[str], skipped: list[str]
+) -> list[Finding]:
     findings: list[Finding] = []
     for path in dists:
         shown = shown_path(path)
@@ -78,11 +80,11 @@ def _verify_each(dists: Sequence[str], expected: Expected, notes: list[str]) -> 
         if path.endswith(".whl"):
             from release_guard.dist.wheel import verify_wheel
 
-            findings += verify_wheel(path, shown, expected, notes)
+            findings += verify_wheel(path, shown, expected, notes, skipped)
         elif path.endswith(".tar.gz"):
             from release_guard.dist.sdist import verify_sdist
 
-            findings += verify_sdist(path, shown, expected, notes)
+            findings += verify_sdist(path, shown, expected, notes, skipped)
         else:
             findings.append(
                 Finding(
@@ -149,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _verify_dist(argv: Sequence[str] | None) -> int:
     # imported here, with the collector paused (_collector_paused says why)
     from release_guard.arguments import add_output_arguments, add_root_argument, project_root
-    from release_guard.dist.expected import expected_from_project
+    from release_guard.config import LEGACY_FILES, PYPROJECT
+    from release_guard.dist.expected import expected_from_arguments, expected_from_project
 
     parser = argparse.ArgumentParser(
         prog="release-guard verify-dist",
@@ -169,18 +172,44 @@ def _verify_dist(argv: Sequence[str] | None) -> int:
         type=_version_argument,
         help="expect this version (default: the project's)",
     )
+    parser.add_argument(
+        "--name", help="expect this project name (default: the project's [project] name)"
+    )
     add_root_argument(parser)
     add_output_arguments(parser)
     args = parser.parse_args(argv)
     root = project_root(parser, args.root)
+    # Downloaded dists, judged without a project: only when the user says what to expect.
+    # a project: pyproject.toml, or setup.cfg / setup.py alone
+    has_project = any(os.path.isfile(os.path.join(root, name)) for name in (PYPROJECT, *LEGACY_FILES))
+    without_project = not has_project and bool(
+        args.dists and (args.name or args.version or args.tag)
+    )
 
     def body() -> Outcome:
         notes: list[str] = []
-        expected = expected_from_project(WorkTree(root), args.tag, args.version, notes)
+        skipped: list[str] = []
+        if without_project:
+            expected = expected_from_arguments(args.tag, args.version, args.name, skipped)
+        elif not has_project:
+            raise InputError(
+                Finding(
+                    "RG001",
+                    f"no {PYPROJECT} found (nor setup.cfg or setup.py)",
+                    PYPROJECT,
+                    hint="run from the project root or pass --root DIR; to verify downloaded "
+                    "dists without a project, name them with --version X.Y.Z and --name NAME",
+                )
+            )
+        else:
+            expected = expected_from_project(
+                WorkTree(root), args.tag, args.version, skipped, args.name
+            )
         dists, findings = collect_dists(args.dists, root)
-        findings += _verify_each(dists, expected, notes)
+        findings += _verify_each(dists, expected, notes, skipped)
         if dists:
             notes.insert(0, _summary(dists, expected))
-        return Outcome([f for f in findings if f.code not in expected.ignore], notes)
+        kept = [f for f in findings if f.code not in expected.ignore]
+        return Outcome(kept, notes, list(dict.fromkeys(skipped)))  # each said once
 
     return run_command("verify-dist", args.format or default_format(), args.quiet, body)

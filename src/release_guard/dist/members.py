@@ -17,7 +17,8 @@ _NOTEWORTHY = ("\\", "\x00", "..", "\n/", ":", ".pyc\n", ".pyo\n", "__pycache__/
 
 def check_members(names: Sequence[str], kinds: Sequence[str], report: DistReport) -> set[str]:
     """Unsafe paths, links and devices, duplicates and bytecode, over every entry's name and
-    kind: "file", "dir", "link" or "special" (device, fifo).
+    kind: "file", "dir", "link", "in-tree link" (an sdist's, allowed) or "special" (device,
+    fifo).
 
     Returns the unsafe names, which no other check should judge: RG409 condemns them.
     """
@@ -45,8 +46,14 @@ def check_members(names: Sequence[str], kinds: Sequence[str], report: DistReport
             unsafe.add(name)
             report.add("RG409", f"entry {name!r} {reason}")
         elif kind in ("link", "special"):
-            what = "a link" if kind == "link" else "a device or fifo"
-            report.add("RG409", f"entry {name!r} is {what}; a dist holds regular files only")
+            if kind == "link":
+                report.add(
+                    "RG409",
+                    f"entry {name!r} is a link: a wheel holds regular files only, and an "
+                    "sdist may link only inside its own top directory (PEP 721)",
+                )
+            else:
+                report.add("RG409", f"entry {name!r} is a device or fifo; a dist holds files")
         if key in seen:
             report.add("RG408", f"{key} appears more than once")
         seen.add(key)

@@ -33,12 +33,16 @@ def check_metadata(
     expected: Expected,
     report: DistReport,
     notes: list[str],
+    skipped: list[str],
 ) -> None:
-    """METADATA / PKG-INFO parse and validate, and name the expected project and version
-    (without an expectation, the ones of the file name)."""
+    """METADATA / PKG-INFO parse and validate, render their long description as PyPI does,
+    and name the expected project and version (without an expectation, the file name's)."""
     try:
         metadata = Metadata.from_email(data, validate=True)
         meta_name, meta_version = metadata.name, str(metadata.version)
+        check_long_description(
+            metadata.description, metadata.description_content_type, where, report, skipped
+        )
     except ExceptionGroup as group:
         for error in group.exceptions:
             if isinstance(error, InvalidMetadata) and _newer_minor_metadata(data, error):
@@ -51,7 +55,7 @@ def check_metadata(
         raw, _ = parse_email(data)
         meta_name, meta_version = raw.get("name", ""), raw.get("version", "")
     name, name_origin = (
-        (expected.name, "pyproject.toml") if expected.name else (filename[0], "the file name")
+        (expected.name, expected.name_origin) if expected.name else (filename[0], "the file name")
     )
     version, version_origin = (
         (expected.version, expected.origin) if expected.version else (filename[1], "the file name")
@@ -73,3 +77,38 @@ def _newer_minor_metadata(data: bytes, error: InvalidMetadata) -> bool:
         return False
     declared = parse_email(data)[0].get("metadata_version", "")
     return re.fullmatch(r"2\.\d+", declared) is not None
+
+
+def check_long_description(
+    description: str | None,
+    content_type: str | None,
+    where: str,
+    report: DistReport,
+    skipped: list[str],
+) -> None:
+    """The long description renders as PyPI renders it (as `twine check` does, with
+    readme_renderer, an optional dependency imported only here). PyPI refuses an upload
+    whose reStructuredText does not render; Markdown and plain text always render."""
+    if not description or not description.strip():
+        return
+    mime = (content_type or "text/x-rst").split(";")[0].strip().lower()
+    if mime != "text/x-rst":
+        return
+    try:
+        import io
+
+        from readme_renderer.rst import render
+    except ImportError:
+        skipped.append(
+            "rendering the long description as PyPI does: readme_renderer is not installed; "
+            "install release-guard[render]"
+        )
+        return
+    messages = io.StringIO()
+    if render(description, stream=messages) is None:
+        first = next((line for line in messages.getvalue().splitlines() if line.strip()), "")
+        report.add(
+            "RG410",
+            f"{where}: the long description (text/x-rst) does not render on PyPI: "
+            f"{first.replace('<string>', 'line')}",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Collection
 from binascii import b2a_base64
 
 from release_guard.dist.archive import ZIP_ERRORS, ZipReader
@@ -21,9 +22,14 @@ _URLSAFE = bytes.maketrans(b"+/", b"-_")  # base64 to its urlsafe alphabet, as R
 
 
 def check_record(
-    reader: ZipReader, files: dict[str, zipfile.ZipInfo], dist_info: str, report: DistReport
+    reader: ZipReader,
+    files: dict[str, zipfile.ZipInfo],
+    dist_info: str,
+    report: DistReport,
+    not_files: Collection[str] = (),
 ) -> None:
-    """Every file is listed in RECORD with its right hash and size, and nothing else is."""
+    """Every file is listed in RECORD with its right hash and size, and nothing else is.
+    `not_files` (links, devices: RG409 names them) are in the wheel, listed or not."""
     record_name = f"{dist_info}/RECORD"
     if record_name not in files:
         report.add("RG411", f"the wheel has no {record_name}")
@@ -68,6 +74,8 @@ def check_record(
                 report.add("RG411", f"the {algorithm} hash of {name} differs from RECORD's")
     rows.pop(record_name, None)
     for name in rows:
+        if name in not_files:
+            continue
         report.add("RG411", f"RECORD lists {name}, which is not in the wheel")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from typing import TYPE_CHECKING
 
 from packaging.utils import InvalidSdistFilename, parse_sdist_filename
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
     import tarfile  # imported when an sdist is verified: it costs a wheel-only run 6 ms
 
 
-def verify_sdist(path: str, shown: str, expected: Expected, notes: list[str]) -> list[Finding]:
+def verify_sdist(
+    path: str, shown: str, expected: Expected, notes: list[str], skipped: list[str]
+) -> list[Finding]:
     report = DistReport(shown)
     filename = os.path.basename(path)
     try:
@@ -35,7 +38,9 @@ def verify_sdist(path: str, shown: str, expected: Expected, notes: list[str]) ->
 
         with tarfile.open(path, "r:gz") as archive:
             members = archive.getmembers()
-            _verify_sdist_contents(archive, members, top, name, version, expected, report, notes)
+            _verify_sdist_contents(
+                archive, members, top, (name, version), expected, report, (notes, skipped)
+            )
     except tar_errors() as error:
         report.add("RG412", f"cannot read the sdist as tar.gz: {error}")
     return report.finish()
@@ -45,13 +50,13 @@ def _verify_sdist_contents(
     archive: tarfile.TarFile,
     members: list[tarfile.TarInfo],
     top: str,
-    name: str,
-    version: Version,
+    identity: tuple[str, Version],
     expected: Expected,
     report: DistReport,
-    notes: list[str],
+    remarks: tuple[list[str], list[str]],
 ) -> None:
-    unsafe = check_members([m.name for m in members], [tar_kind(m) for m in members], report)
+    kinds = [_sdist_kind(member, top) for member in members]
+    unsafe = check_members([m.name for m in members], kinds, report)
     files: dict[str, tarfile.TarInfo] = {}
     outside: set[str] = set()
     for member in members:
@@ -73,6 +78,20 @@ def _verify_sdist_contents(
         if data is None:
             report.add("RG410", f"{top}/PKG-INFO cannot be read or is too large")
         else:
-            check_metadata(data, f"{top}/PKG-INFO", (name, version), expected, report, notes)
+            check_metadata(data, f"{top}/PKG-INFO", identity, expected, report, *remarks)
     for pattern in missing_required(expected.sdist_files, files):
         report.add("RG405", f"required file {pattern} is missing from the sdist (under {top}/)")
+
+
+def _sdist_kind(member: tarfile.TarInfo, top: str) -> str:
+    """As tar_kind, except that a link staying inside the sdist's top directory is an
+    "in-tree link": PEP 721's data filter, which installers extract sdists with, allows it."""
+    kind = tar_kind(member)
+    if kind != "link":
+        return kind
+    if member.issym():  # relative to the link's own directory
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(member.name), member.linkname))
+    else:  # a hard link names another member of the archive
+        target = posixpath.normpath(member.linkname)
+    inside = not member.linkname.startswith("/") and target.split("/")[0] == top
+    return "in-tree link" if inside and target != top else kind

@@ -48,8 +48,16 @@ def read_version_file(source: Source, version_file: VersionFile) -> Reading | No
     return reading
 
 
-def line_start(text: str, line: int) -> int:
-    """Offset of the start of a 1-based line."""
+def line_start(text: str, line: int, python: bool = False) -> int:
+    """Offset of the start of a 1-based line. Line ends are "\\n" or "\\r\\n", as the
+    changelog and pattern readers count lines; with `python`, a lone "\\r" too, as Python's
+    own parser (ast's line numbers) counts them."""
+    if python:
+        import itertools
+        import re
+
+        ends = re.finditer("\r\n?|\n", text)
+        return next(itertools.islice(ends, line - 2, None)).end() if line > 1 else 0
     offset = 0
     for _ in range(line - 1):
         offset = text.index("\n", offset) + 1

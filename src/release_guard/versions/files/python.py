@@ -45,7 +45,7 @@ def reading(text: str, found: Assignment, role: str) -> Reading:
         return Reading(line=found.line, imported_from=found.imported_from)
     if found.value is None:
         return Reading(line=found.line, computed="at run time")
-    start = text.find(found.value, line_start(text, found.line))
+    start = text.find(found.value, line_start(text, found.line, python=True))
     return Reading((Carried(found.value, found.line, start, role),))
 
 

@@ -20,7 +20,7 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
 
     value = keyword.value
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        start = text.find(value.value, line_start(text, value.lineno))
+        start = text.find(value.value, line_start(text, value.lineno, python=True))
         return Reading((Carried(value.value, value.lineno, start),))
     return Reading(line=keyword.value.lineno, computed="by setup.py")
 
