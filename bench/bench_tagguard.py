@@ -4,8 +4,12 @@ Run: .venv/bin/python bench/bench_tagguard.py [--tags N] [--runs N]
 
 Builds (with `git fast-import`) a repository of N release commits, each tagged with the version
 it carries (half annotated, half lightweight), `release-branches = ["main"]` configured so the
-reachability check runs too. Targets (issue 3): judging 1,000 tags <= 2 s wall with a constant
-number of git processes; a push without tags adds <= 10 ms (the hook starts no Python).
+reachability check runs too, each changelog section dated as its tag (RG306 checks it).
+Releases are 10 minutes apart, so all N are new releases and every one is judged, the tag-date
+check included (the worst case); a second repository spaces them a day apart, a whole history
+of which only the last week is judged. Targets (issues 3 and 13): judging 1,000 tags <= 2 s
+wall with a constant number of git processes; the whole-history push <= 2 s; a push without
+tags adds <= 10 ms (the hook starts no Python).
 Every figure is a median, next to a baseline measured in the same run.
 """
 
@@ -24,6 +28,15 @@ from pathlib import Path
 
 ZERO = "0" * 40
 CHANGELOG_DEPTH = 20  # release sections kept below the newest: a long-lived project's changelog
+START = 1577836800  # 2020-01-01, the first release
+# 1,000 releases 10 minutes apart span under a week: every tag of the push is a new release,
+# judged with every check, the tag-date check (RG306) included: the worst case.
+RECENT_SPACING = 600
+HISTORY_SPACING = 24 * 3600  # a release a day: a whole history, all but the last week not judged
+
+
+def _when(number: int, spacing: int) -> int:
+    return START + number * spacing
 
 
 def median_seconds(command: Sequence[str], runs: int, **kwargs: object) -> float:
@@ -45,15 +58,16 @@ def _data(text: str) -> bytes:
     return b"data %d\n%s\n" % (len(raw), raw)
 
 
-def _changelog(number: int) -> str:
+def _changelog(number: int, spacing: int) -> str:
     parts = ["# Changelog\n\n## [Unreleased]\n"]
     for release in range(number, max(0, number - CHANGELOG_DEPTH), -1):
-        day = datetime.date(2020, 1, 1) + datetime.timedelta(days=release)
+        moment = datetime.datetime.fromtimestamp(_when(release, spacing), datetime.timezone.utc)
+        day = moment.date()
         parts.append(f"\n## [0.{release}.0] - {day}\n\n### Fixed\n\n- Fix number {release}.\n")
     return "".join(parts)
 
 
-def fast_import_stream(tags: int) -> bytes:
+def fast_import_stream(tags: int, spacing: int) -> bytes:
     """N commits on main, commit i carrying version 0.i.0 everywhere, tagged v0.i.0."""
     out = []
     for number in range(1, tags + 1):
@@ -65,29 +79,29 @@ def fast_import_stream(tags: int) -> bytes:
             '[tool.release-guard]\nrelease-branches = ["main"]\n'
         )
         out.append(b"commit refs/heads/main\nmark :%d\n" % number)
-        out.append(b"committer Bench <bench@example.invalid> %d +0000\n" % (1577836800 + number))
+        out.append(b"committer Bench <bench@example.invalid> %d +0000\n" % _when(number, spacing))
         out.append(_data(f"release {version}"))
         if number > 1:
             out.append(b"from :%d\n" % (number - 1))
         for path, text in (
             ("pyproject.toml", pyproject),
             ("src/bench/__init__.py", f'__version__ = "{version}"\n'),
-            ("CHANGELOG.md", _changelog(number)),
+            ("CHANGELOG.md", _changelog(number, spacing)),
         ):
             out.append(f"M 100644 inline {path}\n".encode() + _data(text))
         if number % 2:
             out.append(f"tag v{version}\nfrom :{number}\n".encode())
-            out.append(b"tagger Bench <bench@example.invalid> %d +0000\n" % (1577836800 + number))
+            out.append(b"tagger Bench <bench@example.invalid> %d +0000\n" % _when(number, spacing))
             out.append(_data(f"Release {version}"))
         else:
             out.append(f"reset refs/tags/v{version}\nfrom :{number}\n\n".encode())
     return b"".join(out)
 
 
-def build_repository(root: Path, tags: int) -> list[str]:
+def build_repository(root: Path, tags: int, spacing: int = RECENT_SPACING) -> list[str]:
     """The repository, and git's pre-push stdin lines for pushing every tag at once."""
     git(root, "init", "-q", "-b", "main")
-    git(root, "fast-import", "--quiet", stdin=fast_import_stream(tags))
+    git(root, "fast-import", "--quiet", stdin=fast_import_stream(tags, spacing))
     git(root, "reset", "-q", "--hard", "main")
     listing = git(root, "for-each-ref", "--format=%(objectname) %(refname)", "refs/tags/")
     return [
@@ -174,6 +188,19 @@ def main() -> int:
         print(
             f"\ngit push main --tags ({args.tags} tags): {guarded:.3f} s guarded, "
             f"{bare:.3f} s with --no-verify (baseline) -> the guard adds {guarded - bare:.3f} s"
+        )
+
+        # a whole history: a release a day, so all but the last week's tags are history
+        old_repo = root / "history"
+        old_repo.mkdir()
+        old_lines = build_repository(old_repo, args.tags, HISTORY_SPACING)
+        old_input = ("\n".join(old_lines) + "\n").encode()
+        said = subprocess.run(guard, cwd=old_repo, input=old_input, capture_output=True, text=False)
+        judged = [line for line in said.stdout.decode().splitlines() if "judged" in line]
+        whole = median_seconds(guard, args.runs, cwd=old_repo, input=old_input)
+        print(
+            f"\nwhole-history push, {args.tags} tags a day apart: {whole:.3f} s (target <= 2 s), "
+            f"exit {said.returncode}; {' / '.join(line[:90] for line in judged)}"
         )
 
         # a push without tags: the hook alone, on a branch line, against starting `true`

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
+
+if TYPE_CHECKING:
+    from release_guard.report import Outcome
 
 THEO_PYPROJECT = """\
 [build-system]
@@ -40,6 +43,8 @@ All notable changes to this project will be documented in this file.
 - M1 foundation: types, interfaces, configs, exceptions, protobuf.
 """
 
+FIXTURE_DAY = "2026-02-20T12:00:00+00:00"
+
 THEO_FILES = {
     "src/theo/__init__.py": '"""Theo OpenVoice."""\n\n__version__ = "{version}"\n',
     "src/theo/py.typed": "",
@@ -64,8 +69,14 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         GIT_CONFIG_GLOBAL=str(config),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_TERMINAL_PROMPT="0",
+        # Commits and tags are made on one fixed day, close to the dates of the fixtures'
+        # changelog sections (0.1.0: 2026-02-07, 0.2.0: 2026-03-01), as a real release is
+        # tagged close to its changelog date (RG306 compares them).
+        GIT_COMMITTER_DATE=FIXTURE_DAY,
+        GIT_AUTHOR_DATE=FIXTURE_DAY,
     )
     for name in (
+        "CI",  # `check` reads tag dates in CI only (RG306): tests ask for it explicitly
         "GITHUB_ACTIONS",
         "GITHUB_REF_TYPE",
         "GITHUB_REF_NAME",
@@ -161,3 +172,34 @@ def bare_remote(tmp_path: Path) -> Path:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     return remote
+
+
+def checked(root: Path, **options: Any) -> Outcome:
+    """`run_checks` on the working tree; when it is a clean git checkout, also on its HEAD
+    commit read through git (as the tag guard and CI read it), asserting both read the same.
+
+    Input errors are compared too (re-raised from the working tree's run)."""
+    from release_guard.check import run_checks
+    from release_guard.findings import InputError
+    from release_guard.source import CatFile, GitCommit, WorkTree
+
+    def run(source: Any) -> Outcome | InputError:
+        try:
+            return run_checks(source, **options)
+        except InputError as error:
+            return error
+
+    on_disk = run(WorkTree(str(root)))
+    clean = (root / ".git").exists() and not git(root, "status", "--porcelain")
+    if clean:
+        with CatFile(str(root)) as cat_file:
+            in_git = run(GitCommit(cat_file, git(root, "rev-parse", "HEAD"), label="HEAD"))
+        assert _comparable(in_git) == _comparable(on_disk), "the two sources read differently"
+    if isinstance(on_disk, InputError):
+        raise on_disk
+    return on_disk
+
+
+def _comparable(result: Any) -> object:
+    findings = [result.finding] if hasattr(result, "finding") else result.findings
+    return [f._replace(message=f.message.replace(" (at HEAD)", "")) for f in findings]

@@ -8,10 +8,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, run_rg
-from release_guard.check import run_checks
+from conftest import THEO_PYPROJECT, MakeProject, checked, run_rg
 from release_guard.findings import Finding
-from release_guard.source import WorkTree
 
 TODAY = datetime.date(2026, 3, 1)
 HEAD = "# Changelog\n\n## [Unreleased]\n\n"
@@ -19,7 +17,7 @@ RELEASE_010 = "## [0.1.0] - 2026-02-07\n\n### Added\n\n- M1 foundation.\n"
 
 
 def findings(root: Path, today: datetime.date = TODAY) -> list[Finding]:
-    found = run_checks(WorkTree(str(root)), today=today).findings
+    found = checked(root, today=today).findings
     return sorted(found, key=lambda f: (f.path or "", f.line or 0))  # as the report orders them
 
 

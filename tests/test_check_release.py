@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, run_rg
-from release_guard.check import run_checks
+from conftest import THEO_PYPROJECT, MakeProject, checked, run_rg
 from release_guard.findings import Finding
-from release_guard.source import WorkTree
 
 # the seed's release: 0.2.0 dated, [Unreleased] emptied but for its empty subsection headings
 RELEASED = """\
@@ -38,7 +36,7 @@ TAG_BUILD = {"GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v0.2.0"}
 
 
 def release_findings(root: Path, tag: str) -> list[Finding]:
-    return run_checks(WorkTree(str(root)), tag=tag).findings
+    return checked(root, tag=tag).findings
 
 
 def codes(found: list[Finding]) -> list[str]:
@@ -92,7 +90,7 @@ def test_no_section_for_the_release_is_rg302(make_project: MakeProject) -> None:
         "## [0.2.0] - 2026-03-01\n\n### Added\n\n- M2: gRPC worker.\n\n", ""
     )
     root = make_project(version="0.2.0", files={"CHANGELOG.md": changelog})
-    assert codes(run_checks(WorkTree(str(root))).findings) == ["RG211"]  # at every commit
+    assert codes(checked(root).findings) == ["RG211"]  # at every commit
     found = release_findings(root, "v0.2.0")
     assert codes(found) == ["RG302"]  # at release RG302 speaks for it
     assert (found[0].path, found[0].line) == ("CHANGELOG.md", 3)
@@ -110,7 +108,7 @@ def test_undated_section_for_the_release_is_rg302(make_project: MakeProject) -> 
 def test_empty_section_for_the_release_is_rg302(make_project: MakeProject, body: str) -> None:
     changelog = RELEASED.replace("### Added\n\n- M2: gRPC worker.\n\n", body)
     root = make_project(version="0.2.0", files={"CHANGELOG.md": changelog})
-    assert run_checks(WorkTree(str(root))).findings == []  # a commit may prepare it
+    assert checked(root).findings == []  # a commit may prepare it
     found = release_findings(root, "v0.2.0")
     assert codes(found) == ["RG302"]
     assert "has no entries" in found[0].message
@@ -119,13 +117,13 @@ def test_empty_section_for_the_release_is_rg302(make_project: MakeProject, body:
 
 def test_prerelease_needs_a_section_at_release(make_project: MakeProject) -> None:
     root = make_project(version="0.3.0rc1", files={"CHANGELOG.md": RELEASED})
-    assert run_checks(WorkTree(str(root))).findings == []
+    assert checked(root).findings == []
     assert codes(release_findings(root, "v0.3.0rc1")) == ["RG302"]
 
 
 def test_unreleased_entries_at_release_are_rg303(make_project: MakeProject) -> None:
     root = make_project(version="0.2.0", files={"CHANGELOG.md": PENDING})
-    assert run_checks(WorkTree(str(root))).findings == []  # fine between releases
+    assert checked(root).findings == []  # fine between releases
     (finding,) = release_findings(root, "v0.2.0")
     assert finding.code == "RG303"
     assert (finding.path, finding.line) == ("CHANGELOG.md", 7)  # the first entry

@@ -6,18 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, run_rg
-from release_guard.check import run_checks
+from conftest import THEO_PYPROJECT, MakeProject, checked, run_rg
 from release_guard.findings import Finding
 from release_guard.report import Outcome
-from release_guard.source import WorkTree
 
 HATCH_PACKAGES = '[tool.hatch.build.targets.wheel]\npackages = ["src/theo"]\n'
 THEO_INIT = "src/theo/__init__.py"
 
 
 def check(root: Path) -> Outcome:
-    return run_checks(WorkTree(str(root)))
+    return checked(root)
 
 
 def only(outcome: Outcome, code: str) -> Finding:

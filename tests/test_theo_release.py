@@ -111,9 +111,14 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
         git(repo, "init", "-q")
         git(repo, "remote", "add", "origin", str(remote))
         git(repo, "add", "-A")
+        # M1 was committed and tagged on the day its changelog section says (RG306); the rest
+        # happens today, the day `prepare` dates 0.2.0
+        patch.setenv("GIT_COMMITTER_DATE", "2026-02-07T12:00:00+00:00")
         git(repo, "commit", "-qm", "M1: foundation")
         git(repo, "tag", "v0.1.0")
         git(repo, "push", "-q", "origin", "main", "v0.1.0")
+        patch.delenv("GIT_COMMITTER_DATE")
+        patch.delenv("GIT_AUTHOR_DATE")
 
         # Adoption: one command, then the hook installed as init says.
         init = run_rg("init", cwd=repo)

@@ -6,7 +6,7 @@ import datetime
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard import changelog as kac
 from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
@@ -17,6 +17,9 @@ from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree, read_text
 from release_guard.versions.rules import VersionReport, check_versions, dates_at_release
 
+if TYPE_CHECKING:
+    from release_guard.tagdates import TagDates
+
 
 def run_checks(
     source: Source,
@@ -24,10 +27,12 @@ def run_checks(
     today: datetime.date | None = None,
     tag_from_environment: bool = False,
     project: Project | None = None,
+    tag_dates: TagDates | None = None,
 ) -> Outcome:
     """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too.
 
-    `project` is the tree's own, when the caller has already loaded it."""
+    `project` is the tree's own, when the caller has already loaded it; `tag_dates`, the
+    repository's tags by version, when git is at hand (RG306, release_guard.tagdates)."""
     if project is None:
         project = load_project(source)
     notes: list[str] = []
@@ -37,6 +42,12 @@ def run_checks(
     findings = list(versions.findings)
     notes += versions.notes
     config = project.config
+    if tag is not None and versions.version is not None and _is_moving_tag(project, tag, versions):
+        notes.append(
+            f"tag {tag} is a moving tag (the commit is at {versions.version}): "
+            "release rules not applied"
+        )
+        tag = None
     text = read_text(source, config.changelog)
     changelog = kac.parse(text, config.changelog) if text is not None else None
     if changelog is None:
@@ -49,6 +60,15 @@ def run_checks(
         )
         if versions.version is not None:
             findings += _version_in_changelog(versions, changelog, release=tag is not None)
+        if tag_dates is not None and tag_dates.by_version:
+            from release_guard.tagdates import date_findings
+
+            findings += date_findings(changelog, tag_dates)
+    if tag_dates is not None:
+        from release_guard.tagformat import mismatch_note
+
+        note = mismatch_note(tag_dates.newest_first, config.tag_format, project.name)
+        notes += [note] if note else []
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
         if versions.dates and changelog is not None and versions.version is not None:
@@ -56,6 +76,14 @@ def run_checks(
             dated = section is not None and kac.is_dated(section)
             findings += dates_at_release(versions, section.date if dated and section else None)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
+
+
+def _is_moving_tag(project: Project, tag: str, versions: VersionReport) -> bool:
+    from release_guard import tags
+
+    assert versions.version is not None
+    claimed = project.config.version_in_tag(tag) or tags.claimed_version(project.config, tag)
+    return claimed is not None and tags.is_moving(claimed, versions.version)
 
 
 def _version_in_changelog(
@@ -104,11 +132,15 @@ def _release_rules(
     if version is None and project.version_source.kind == "vcs":
         version = config.version_in_tag(tag)  # the tag is the version
         if version is None:
+            from release_guard.tags import version_at_end
+
+            found = version_at_end(tag)
+            expected = f" (expected tag {config.tag_for(found[1])})" if found else ""
             return [
                 Finding(
                     "RG301",
                     f"tag {tag} does not follow tag-format {config.tag_format}, "
-                    "so it names no version",
+                    f"so it names no version{expected}",
                     PYPROJECT,
                 )
             ]
@@ -117,10 +149,15 @@ def _release_rules(
     findings = []
     expected = config.tag_for(version)
     if tag != expected:
+        mismatch = (
+            f"tag {tag} does not follow tag-format {config.tag_format}"
+            if config.version_in_tag(tag) is None
+            else f"tag {tag} does not match version {version} in {versions.path}"
+        )
         findings.append(
             Finding(
                 "RG301",
-                f"tag {tag} does not match version {version} in {versions.path} (expected tag {expected})",
+                f"{mismatch} (expected tag {expected} for version {version})",
                 versions.path,
                 versions.line,
             )
@@ -172,14 +209,16 @@ def _release_rules(
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
-    """The tag of a CI tag build (GitHub Actions), when it follows tag-format."""
+    """The tag of a CI tag build (GitHub Actions), when it names a release (release_guard.tags):
+    by tag-format, or by ending in a version (then refused with the expected tag)."""
     if os.environ.get("GITHUB_REF_TYPE") != "tag":
         return None
     tag = os.environ.get("GITHUB_REF_NAME", "")
-    if project.config.version_in_tag(tag) is None:
-        notes.append(
-            f"tag {tag!r} does not follow tag-format {project.config.tag_format!r}: release rules not applied"
-        )
+    from release_guard.tags import claimed_version, why_no_release
+
+    if claimed_version(project.config, tag) is None:
+        reason = why_no_release(project.config, tag)
+        notes.append(f"tag {tag!r} {reason}: release rules not applied")
         return None
     return tag
 
@@ -214,6 +253,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = options.root if options.root is not None else find_root(".")
 
     def body() -> Outcome:
-        return run_checks(WorkTree(root), options.tag, tag_from_environment=True)
+        tag_dates = None
+        if options.tag is not None or os.environ.get("CI"):
+            # git only where a release is judged: at commit time it would cost too much
+            from release_guard.tagdates import read_tag_dates
+
+            tag_dates = read_tag_dates(root)
+        return run_checks(
+            WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
+        )
 
     return run_command("check", options.format or default_format(), options.quiet, body)

@@ -30,6 +30,7 @@ class Config(NamedTuple):
     release_branches: tuple[str, ...] = ()
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
+    ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -70,7 +71,9 @@ class Project(NamedTuple):
         )
 
 
-def load_project(source: Source) -> Project:
+def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Project:
+    """The project in `source`; `inherited`: the [tool.release-guard] table to use when the
+    tree has none (the tag guard judging a commit made before the project adopted it)."""
     text = read_text(source, PYPROJECT)
     if text is None:
         if not any(source.read_bytes(name) is not None for name in LEGACY_FILES):
@@ -96,8 +99,20 @@ def load_project(source: Source) -> Project:
         where = "version-source" if "version-source" in table else None
         line = _line_of(text, r"^\s*[\"']?version-source", CONFIG_TABLE) if where else None
         raise input_error("RG004", str(error), PYPROJECT, line) from None
-    config = _read_config(data, text, context, origin)
+    configured = data
+    if inherited is not None and not has_config_table(data):
+        tool = data.get("tool")
+        configured = {
+            **data,
+            "tool": {**(tool if isinstance(tool, dict) else {}), "release-guard": inherited},
+        }
+    config = _read_config(configured, text, context, origin)
     return Project(name, origin, config, text, data)
+
+
+def has_config_table(data: dict[str, Any]) -> bool:
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "release-guard" in tool
 
 
 def parse_toml(text: str, where: str, path: str = PYPROJECT) -> dict[str, Any]:
@@ -175,6 +190,7 @@ _KEYS = {
     "release-branches",
     "wheel-files",
     "sdist-files",
+    "ignore-tags",
 }
 
 
@@ -266,6 +282,7 @@ def _read_config(
         release_branches=strings("release-branches") or (),
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
+        ignore_tags=strings("ignore-tags") or (),
     )
 
 

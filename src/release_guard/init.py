@@ -14,11 +14,18 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
-from release_guard.config import CONFIG_TABLE, PYPROJECT, Project, VersionFile, load_project
+from release_guard.config import (
+    CONFIG_TABLE,
+    PYPROJECT,
+    Project,
+    VersionFile,
+    has_config_table,
+    load_project,
+)
 from release_guard.edit import (
     Change,
     Overlay,
@@ -32,6 +39,7 @@ from release_guard.edit import (
 )
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
+from release_guard.tagformat import learn, other_packages, recent_tags
 from release_guard.versions.files import read_version_file
 from release_guard.versions.rules import check_versions
 
@@ -140,13 +148,19 @@ def _config_keys(
     found = _find_version_files(project, source, version)
     if found and sorted(found) != sorted(detected):
         keys["version-files"] = found
-    tag_format = _tag_format(root)
+    tags = recent_tags(root)
+    tag_format = learn(tags, project.name) or project.config.tag_format
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
+    others = other_packages(tags, tag_format)
+    if others:
+        keys["ignore-tags"] = others
     facts = [f"version: {_version_origin(project, version)}"]
     facts += [f"version also in: {path}" for path in found or detected]
     facts.append(f"changelog: {keys.get('changelog', project.config.changelog)}")
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
+    if others:
+        facts.append(f"other packages' tags, ignored: {', '.join(others)}")
     return keys, facts
 
 
@@ -222,20 +236,11 @@ def _package_dirs(source: WorkTree) -> list[str]:
     return packages
 
 
-def _tag_format(root: str) -> str:
-    """v{version}, unless the repository's release tags are bare versions."""
-    result = run_git(root, "tag", "--list")
-    tags = result.stdout.split() if result is not None and result.returncode == 0 else []
-    if any(re.match(r"v\d", tag) for tag in tags):
-        return "v{version}"
-    return "{version}" if any(re.match(r"\d+\.\d+", tag) for tag in tags) else "v{version}"
-
-
 def _config_block(
     project: Project, source: WorkTree, keys: dict[str, object], facts: list[str]
 ) -> tuple[Change | None, str]:
     detected = "".join(f"\n  {fact}" for fact in facts)
-    if _has_config_table(project.pyproject):
+    if has_config_table(project.pyproject):
         return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is{detected}"
     if not keys:
         return None, f"{PYPROJECT}: no [tool.release-guard] needed; detected:{detected}"
@@ -250,11 +255,6 @@ def _config_block(
     block = f"{separator}{nl if file.text else ''}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
     return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}{detected}"
-
-
-def _has_config_table(pyproject: dict[str, Any]) -> bool:
-    tool = pyproject.get("tool")
-    return isinstance(tool, dict) and "release-guard" in tool
 
 
 # -- CHANGELOG.md ------------------------------------------------------------------------------

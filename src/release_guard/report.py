@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Callable, NamedTuple
 
 from release_guard.findings import Finding, InputError
@@ -78,7 +79,7 @@ def emit(
         _emit_github(outcome, quiet, exit_code, _tolerant(stream or sys.stdout))
     else:
         default = sys.stderr if exit_code == 2 else sys.stdout
-        _emit_text(outcome, quiet, exit_code, _tolerant(stream or default))
+        _emit_text(outcome, quiet, exit_code, _tolerant(stream or default), command)
 
 
 def _tolerant(stream: IO[str]) -> IO[str]:
@@ -114,12 +115,20 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
     return f"Found {count} problem{'s' if count != 1 else ''}."
 
 
-def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
+def _emit_text(
+    outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str], command: str
+) -> None:
     if not quiet:
         for note in outcome.notes:
             stream.write(f"note: {note}\n")
-    for finding in outcome.findings:
-        stream.write(format_text(finding, with_hint=not quiet) + "\n")
+    findings: Sequence[Finding | str] = outcome.findings
+    if findings:
+        from release_guard.bounded import bounded  # a clean run never needs it
+
+        findings = bounded(outcome.findings, command)
+    for finding in findings:
+        line = finding if isinstance(finding, str) else format_text(finding, not quiet)
+        stream.write(line + "\n")
     if not quiet or exit_code:
         stream.write(_summary(outcome, exit_code) + "\n")
 

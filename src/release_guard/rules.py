@@ -210,8 +210,8 @@ _RULES = (
         "RG301",
         "tag-version-mismatch",
         "the tag does not name the version the commit carries",
-        "retag: git tag -d TAG (and git push --delete origin TAG if it was pushed), "
-        "then tag the commit that carries the version",
+        "tag the commit that carries the version, in tag-format (git tag -d TAG first if it "
+        "is not published; a published tag stays: release anew)",
     ),
     Rule(
         "RG302",
@@ -236,6 +236,12 @@ _RULES = (
         "tag-not-a-commit",
         "the tag points to something other than a commit",
         "tag a commit",
+    ),
+    Rule(
+        "RG306",
+        "changelog-date-vs-tag",
+        "a release section's date is far from the date of its version's tag",
+        "write the date the release was tagged (a typo of the year is the usual cause)",
     ),
     # Distributions.
     Rule(

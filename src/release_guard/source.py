@@ -6,6 +6,7 @@ through a single `git cat-file --batch` process), so every check reads through a
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from typing import IO, Protocol
@@ -76,15 +77,25 @@ class WorkTree:
 
     def __init__(self, root: str) -> None:
         self.root = root
+        self._real_root: str | None = None
 
     def describe(self, path: str) -> str:
         return path
+
+    def _inside(self, full: str) -> bool:
+        """Whether `full`, every symbolic link resolved, stays inside the repository."""
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        real = os.path.realpath(full)
+        return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
 
     def _full(self, path: str) -> str:
         return os.path.join(self.root, *path.split("/"))
 
     def read_bytes(self, path: str) -> bytes | None:
         full = self._full(path)
+        if not self._inside(full):
+            raise link_error(path, path, "leads out of the repository")
         try:
             # O_NONBLOCK: a FIFO in place of a file must not hang the run (it is refused below)
             descriptor = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -93,6 +104,8 @@ class WorkTree:
         except IsADirectoryError:
             raise _not_a_file(path, "a directory") from None
         except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise link_error(path, path, "loops") from None
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         try:
             mode = os.fstat(descriptor).st_mode
@@ -110,13 +123,24 @@ class WorkTree:
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
         try:
             with os.scandir(self._full(path)) as entries:
-                return [(entry.name, entry.is_dir()) for entry in entries]
+                return [(entry.name, self._is_dir(entry)) for entry in entries]
         except OSError:
             return None
+
+    def _is_dir(self, entry: os.DirEntry[str]) -> bool:
+        """A directory, or a link to one inside the repository (as GitCommit sees it)."""
+        if not entry.is_symlink():
+            return entry.is_dir()
+        return entry.is_dir() and self._inside(entry.path)
 
 
 def _not_a_file(path: str, what: str) -> Exception:
     return input_error("RG002", f"{path} is {what}, expected a file", path)
+
+
+def link_error(where: str, path: str, what: str) -> Exception:
+    """A symbolic link both sources refuse alike: one leaving the repository, or a loop."""
+    return input_error("RG002", f"{where}: a symbolic link on this path {what}", path)
 
 
 def git_output(cwd: str, *args: str, stdin: str | None = None, check: bool = True) -> str:
@@ -137,6 +161,11 @@ def git_output(cwd: str, *args: str, stdin: str | None = None, check: bool = Tru
     return result.stdout
 
 
+# `git cat-file --follow-symlinks` answers for a link it cannot resolve within the tree:
+# "symlink" leaves it, "loop" never ends, "dangling"/"notdir" lead to nothing.
+LINK_ANSWERS = ("symlink", "loop", "dangling", "notdir")
+
+
 class CatFile:
     """One `git cat-file --batch` process answering every object request of a run."""
 
@@ -146,7 +175,8 @@ class CatFile:
         self.requests = 0
         try:
             self._process = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
+                # in-repository links resolve as on disk; others come back as answers below
+                ["git", "cat-file", "--batch", "--follow-symlinks"],
                 cwd=git_dir_or_root,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -159,7 +189,10 @@ class CatFile:
         self._stdout: IO[bytes] = self._process.stdout
 
     def get(self, spec: str) -> tuple[str, str, bytes] | None:
-        """(sha, type, content) of an object named like `<rev>:<path>`; None when missing."""
+        """(sha, type, content) of an object named like `<rev>:<path>`; None when missing.
+
+        A symbolic link git cannot follow inside the tree comes back with an empty sha and
+        the kind git names (LINK_ANSWERS), its content what git tells about it."""
         if "\n" in spec:
             raise input_error("RG006", f"object name with a newline: {spec!r}")
         self.requests += 1
@@ -171,15 +204,23 @@ class CatFile:
             raise input_error("RG006", f"git cat-file failed: {error}") from None
         if len(header) == 2 and header[1] in ("missing", "ambiguous"):
             return None
+        if len(header) == 2 and header[0] in LINK_ANSWERS:
+            return "", header[0], self._read_object(int(header[1]))
         if len(header) != 3:
             raise input_error("RG006", f"unexpected answer from git cat-file for {spec!r}")
-        sha, kind, size = header[0], header[1], int(header[2])
+        return header[0], header[1], self._read_object(int(header[2]))
+
+    def _read_object(self, size: int) -> bytes:
         content = self._stdout.read(size)
         self._stdout.read(1)  # the newline after every object
-        return sha, kind, content
+        return content
 
     def close(self) -> None:
-        self._stdin.close()
+        import contextlib
+
+        # git may have gone already: the request that found out has reported it (RG006)
+        with contextlib.suppress(OSError):
+            self._stdin.close()
         self._process.wait()
 
     def __enter__(self) -> CatFile:
@@ -212,6 +253,10 @@ class GitCommit:
         if found is None:
             return None
         _, kind, content = found
+        if kind == "symlink":
+            raise link_error(self.describe(path), path, "leads out of the repository")
+        if kind == "loop":
+            raise link_error(self.describe(path), path, "loops")
         if kind == "tree":
             raise input_error(
                 "RG002", f"{self.describe(path)} is a directory, expected a file", path
@@ -224,10 +269,21 @@ class GitCommit:
         found = self._get(path)
         if found is None or found[1] != "tree":
             return None
-        return _tree_entries(found[2], hash_size=len(found[0]) // 2)
+        entries = _tree_entries(found[2], hash_size=len(found[0]) // 2)
+        return [(name, self._is_dir(path, name, mode)) for name, mode in entries]
+
+    def _is_dir(self, path: str, name: str, mode: bytes) -> bool:
+        """A directory, or a link to one inside the tree (as WorkTree sees it)."""
+        if mode != SYMLINK_MODE:
+            return mode == b"40000"
+        found = self._get(f"{path}/{name}" if path not in ("", ".") else name)
+        return found is not None and found[1] == "tree"
 
 
-def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bool]]:
+SYMLINK_MODE = b"120000"
+
+
+def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bytes]]:
     """Parse a raw tree object: entries of `<mode> <name>\\0<binary object id>`."""
     entries = []
     position = 0
@@ -235,6 +291,6 @@ def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bool]]:
         space = data.index(b" ", position)
         nul = data.index(b"\0", space)
         mode = data[position:space]
-        entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode == b"40000"))
+        entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode))
         position = nul + 1 + hash_size  # 20 bytes for SHA-1, 32 for SHA-256 repositories
     return entries

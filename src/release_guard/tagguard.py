@@ -12,15 +12,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, find_root
 from release_guard.check import run_checks
-from release_guard.config import Config, load_project
+from release_guard.config import Config, Project, has_config_table, load_project
 from release_guard.findings import Finding, InputError, input_error
+from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
 from release_guard.source import CatFile, GitCommit, WorkTree, git_output
+from release_guard.tagdates import TagDates, read_tag_dates
+from release_guard.tags import claimed_version, ignored, why_no_release
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -53,6 +56,7 @@ class Verdict(NamedTuple):
     config: Config | None  # the tagged commit's [tool.release-guard], when it could be read
     findings: list[Finding]
     notes: list[str]
+    history: bool = False  # an old release carried by the push, not judged (history.py)
 
     @property
     def refused(self) -> bool:
@@ -110,11 +114,27 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
         return []
     fallback = _FallbackConfig(repo_dir)
     with CatFile(repo_dir) as cat_file:
-        verdicts = [judge_tag(cat_file, tag, sha, fallback) for tag, sha in tags]
+        releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
+        old = historical(cat_file, releases)
+        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else None
+        verdicts = [
+            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
+            for tag, sha in tags
+        ]
     return _check_release_branches(verdicts, repo_dir)
 
 
-def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) -> Verdict:
+def _history(tag: str) -> Verdict:
+    return Verdict(tag, None, False, judged=False, config=None, findings=[], notes=[], history=True)
+
+
+def judge_tag(
+    cat_file: CatFile,
+    tag: str,
+    sha: str,
+    fallback: _FallbackConfig,
+    tag_dates: TagDates | None = None,
+) -> Verdict:
     commit, annotated, kind = peel(cat_file, sha, tag)
     verdict = Verdict(tag, commit, annotated, judged=True, config=None, findings=[], notes=[])
     if commit is None:
@@ -122,24 +142,33 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
         return verdict._replace(findings=[Finding("RG305", message, tag)])
     source = GitCommit(cat_file, commit, label=tag)
     try:
-        project = load_project(source)
+        project = load_project(source, inherited=fallback.table)
     except InputError as error:
-        if error.finding.code == "RG001" and fallback.config.version_in_tag(tag) is None:
+        if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
             note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, notes=[note])
         return verdict._replace(findings=[_at(tag, error.finding)])
     config = project.config
     verdict = verdict._replace(config=config)
-    if config.version_in_tag(tag) is None:
-        note = f"{tag}: not a release tag under tag-format {config.tag_format!r}: not judged"
+    # the working tree's ignore-tags counts too: a published tag's commit cannot be changed
+    if ignored(fallback.config, tag) or claimed_version(config, tag) is None:
+        why = why_no_release(
+            config if claimed_version(config, tag) is None else fallback.config, tag
+        )
+        note = f"{tag}: {why}: not judged"
         return verdict._replace(judged=False, notes=[note])
     try:
-        outcome = run_checks(source, tag=tag, project=project)
+        outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
         return verdict._replace(findings=[_at(tag, error.finding)])
+    inherited = (
+        []
+        if fallback.table is None or has_config_table(project.pyproject)
+        else ["its commit has no [tool.release-guard]: judged with the working tree's"]
+    )
     return verdict._replace(
         findings=[_at(tag, finding) for finding in _by_position(outcome.findings)],
-        notes=[f"{tag}: {note}" for note in outcome.notes],
+        notes=[f"{tag}: {note}" for note in [*inherited, *outcome.notes]],
     )
 
 
@@ -162,21 +191,38 @@ def peel(cat_file: CatFile, sha: str, tag: str) -> tuple[str | None, bool, str]:
 
 
 class _FallbackConfig:
-    """The tag-format to use when a tagged commit has no pyproject.toml of its own: the one of
-    the working tree being pushed from (read once, when first needed), else the default."""
+    """The working tree's config (read once, when first needed), else the default: its
+    tag-format when a tagged commit has no pyproject.toml, its ignore-tags always, and its
+    [tool.release-guard] table for a tagged commit that has none (made before adoption)."""
 
     def __init__(self, repo_dir: str) -> None:
         self._repo_dir = repo_dir
-        self._config: Config | None = None
+        self._project: Project | None = None
+        self._loaded = False
+
+    def _load(self) -> Project | None:
+        if not self._loaded:
+            self._loaded = True
+            try:
+                self._project = load_project(WorkTree(find_root(self._repo_dir)))
+            except InputError:
+                self._project = None
+        return self._project
 
     @property
     def config(self) -> Config:
-        if self._config is None:
-            try:
-                self._config = load_project(WorkTree(find_root(self._repo_dir))).config
-            except InputError:
-                self._config = Config(version_files=(), version_files_configured=False)
-        return self._config
+        project = self._load()
+        return (
+            project.config if project else Config(version_files=(), version_files_configured=False)
+        )
+
+    @property
+    def table(self) -> dict[str, Any] | None:
+        project = self._load()
+        if project is None or not has_config_table(project.pyproject):
+            return None
+        table: dict[str, Any] = project.pyproject["tool"]["release-guard"]
+        return table
 
 
 def _at(tag: str, finding: Finding) -> Finding:
@@ -278,21 +324,39 @@ def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
     lines = [f"release-guard refused the push{where}: nothing was sent."]
     refused = [v for v in verdicts if v.refused]
     if refused:
-        lines.append("Fix each commit above, then move its tag and push again:")
+        lines.append("A tag not published yet: fix its commit, then move the tag and push again:")
         for verdict in refused:
             flag = "-a " if verdict.annotated else ""
             now = f"  (now on {verdict.commit[:12]})" if verdict.commit else ""
             lines.append(f"  git tag -d {verdict.tag} && git tag {flag}{verdict.tag} COMMIT{now}")
+        lines.append(
+            "A tag another remote already has: never move it; release a fixed version, or "
+            "exempt it with ignore-tags in the working tree's [tool.release-guard]."
+        )
     lines.append("'git push --no-verify' skips the guard (and every other pre-push hook).")
     return "\n".join(lines)
 
 
 def _summary_note(verdicts: list[Verdict]) -> list[str]:
     judged = [v.tag for v in verdicts if v.judged]
+    history = [v.tag for v in verdicts if v.history]
+    notes = []
+    if history:
+        days = HISTORY_WINDOW // (24 * 3600)
+        notes.append(
+            f"{_some(history)}: history, not judged (more than {days} days older than the "
+            "newest release tag of this push; docs/tag-guard.md)"
+        )
     if not judged:
-        return ["no release tag in this push"]
-    shown = ", ".join(judged[:5]) + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
-    return [f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {shown}"]
+        return [*notes, "no release tag in this push"]
+    return [
+        *notes,
+        f"judged {len(judged)} release tag{'s' if len(judged) != 1 else ''}: {_some(judged)}",
+    ]
+
+
+def _some(tags: list[str]) -> str:
+    return ", ".join(tags[:5]) + (f" and {len(tags) - 5} more" if len(tags) > 5 else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,45 @@
+"""Text output shows a few findings per rule (per tag at push), then how many more; JSON all."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import THEO_CHANGELOG, MakeProject, git, run_rg
+
+# eight undated release sections: eight RG204 findings
+UNDATED = THEO_CHANGELOG + "".join(
+    f"\n## [0.0.{n}]\n\n### Added\n\n- Early {n}.\n" for n in range(8, 0, -1)
+)
+
+
+def test_check_shows_five_per_rule_and_counts_the_rest(make_project: MakeProject) -> None:
+    root = make_project(files={"CHANGELOG.md": UNDATED})
+    text = run_rg("check", cwd=root)
+    assert text.returncode == 1
+    assert text.stdout.count(": RG204 ") == 5
+    assert (
+        "... and 3 more RG204 findings not shown: `release-guard check --format json` lists all"
+        in text.stdout
+    )
+    assert "Found 8 problems." in text.stdout
+    document = json.loads(run_rg("check", "--format", "json", cwd=root).stdout)
+    assert [f["code"] for f in document["findings"]].count("RG204") == 8
+
+
+def test_the_guard_bounds_per_tag(make_project: MakeProject) -> None:
+    root = make_project(files={"CHANGELOG.md": UNDATED})
+    git(root, "tag", "v0.1.0")
+    git(root, "tag", "theo-0.1.0")  # a release tag in the wrong format, same commit
+    head = git(root, "rev-parse", "HEAD")
+    pushed = "".join(
+        f"refs/tags/{t} {head} refs/tags/{t} {'0' * 40}\n" for t in ("v0.1.0", "theo-0.1.0")
+    )
+    result = run_rg("tag-guard", "origin", cwd=root, input=pushed)
+    assert result.returncode == 1
+    assert result.stdout.count(": RG204 ") == 10  # five for each tag
+    for tag in ("v0.1.0", "theo-0.1.0"):
+        assert (
+            f"... and 3 more RG204 findings not shown: `release-guard check --tag {tag} "
+            f"--format json` in a checkout of {tag} lists all"
+        ) in result.stdout
+    assert "Found 17 problems." in result.stdout  # 16 RG204 and theo-0.1.0's RG301

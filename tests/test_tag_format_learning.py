@@ -1,0 +1,89 @@
+"""`init` learns tag-format from the recent release tags; `check` notes a format that drifted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import THEO_PYPROJECT, MakeProject, run_rg
+from release_guard.tagformat import learn, other_packages
+
+
+def tag_on(repo: Path, dated_tags: list[tuple[str, str]]) -> None:
+    """Annotated tags on HEAD, each made on its own day (oldest first)."""
+    for day, tag in dated_tags:
+        env = {**os.environ, "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00"}
+        subprocess.run(["git", "tag", "-a", "-m", tag, tag], cwd=repo, env=env, check=True)
+
+
+@pytest.mark.parametrize(
+    ("tags", "name", "expected"),
+    [
+        (["1.0.0", "0.9.0", "v0.1.0"], "theo", "{version}"),  # recent bare, an old v tag
+        (["v2.0.0", "v1.9.0", "1.0.0", "0.9.0", "0.8.0"], "theo", "v{version}"),
+        (
+            ["hatchling-v1.4.0", "hatchling-v1.3.0", "hatchling-v1.2.0", "hatch-v1.0.0"],
+            "hatch",
+            "hatch-v{version}",
+        ),
+        (["hatchling-v1.2.0", "hatch-v1.0.0"], "hatchling", "hatchling-v{version}"),
+        (["my_pkg/v3.0.0", "docs-7", "nightly"], "my-pkg", "my_pkg/v{version}"),
+        (["nightly", "docs-7"], "theo", None),
+    ],
+)
+def test_learn(tags: list[str], name: str, expected: str | None) -> None:
+    assert learn(tags, name) == expected
+
+
+def test_other_packages_become_ignore_tags() -> None:
+    tags = ["hatchling-v1.4.0", "hatch-v1.1.0", "v.0.5.0", "0.11.0", "hatchling-v1.3.0"]
+    assert other_packages(tags, "hatch-v{version}") == ["hatchling-v*"]
+    assert other_packages(["1.2.0", "v1.1.0", "v.1.0.0"], "{version}") == []
+
+
+def test_init_in_a_two_package_repository(make_project: MakeProject) -> None:
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").replace('"theo-openvoice"', '"theo"')
+    root = make_project(files={"pyproject.toml": pyproject})
+    tag_on(
+        root,
+        [
+            ("2026-01-10", "theo-v0.1.0"),
+            ("2026-02-01", "theo-core-v0.2.0"),
+            ("2026-02-02", "theo-core-v0.3.0"),
+        ],
+    )
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert '+tag-format = "theo-v{version}"' in result.stdout, result.stdout
+    assert '+ignore-tags = ["theo-core-v*"]' in result.stdout
+
+
+def test_init_writes_the_recent_format_by_tag_date(make_project: MakeProject) -> None:
+    root = make_project()
+    # by name, v0.1.0 sorts last; by date it is the oldest: the recent releases are bare
+    tag_on(root, [("2025-01-10", "v0.1.0"), ("2026-01-10", "0.0.9"), ("2026-02-01", "0.1.0")])
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert '+tag-format = "{version}"' in result.stdout, result.stdout
+
+
+def test_init_writes_nothing_for_the_default_format(make_project: MakeProject) -> None:
+    root = make_project()
+    tag_on(root, [("2025-01-10", "0.0.1"), ("2026-02-01", "v0.1.0")])
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert "tag-format" not in result.stdout.split("tags v{version}")[0], result.stdout
+    assert "no [tool.release-guard] needed" in result.stdout
+
+
+def test_check_notes_recent_tags_in_another_format(make_project: MakeProject) -> None:
+    root = make_project()
+    tag_on(root, [("2026-02-01", "0.0.9"), ("2026-02-07", "0.1.0")])
+    noted = run_rg("check", cwd=root, env={"CI": "true"})
+    assert (
+        "note: the recent release tags follow '{version}', not tag-format 'v{version}'"
+        in noted.stdout
+    )
+    extra = '\n[tool.release-guard]\ntag-format = "{version}"\n'
+    (root / "pyproject.toml").write_text(THEO_PYPROJECT.format(version="0.1.0") + extra)
+    assert "recent release tags" not in run_rg("check", cwd=root, env={"CI": "true"}).stdout
