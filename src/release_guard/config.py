@@ -20,6 +20,16 @@ LEGACY_FILES = ("setup.cfg", "setup.py")
 __all__ = ["PYPROJECT", "Config", "Project", "VersionFile", "VersionSource", "load_project"]
 
 
+class PackageEntry(NamedTuple):
+    """One `[[tool.release-guard.packages]]` table: a package of a workspace, its paths
+    relative to the repository root (release_guard.workspace)."""
+
+    path: str
+    tag_format: str | None = None
+    changelog: str | None = None
+    version_files: tuple[VersionFile, ...] | None = None
+
+
 class Config(NamedTuple):
     version_files: tuple[VersionFile, ...]
     version_files_configured: bool
@@ -31,6 +41,7 @@ class Config(NamedTuple):
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
     ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
+    packages: tuple[PackageEntry, ...] = ()  # declared workspace packages
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -55,6 +66,13 @@ class Project(NamedTuple):
     config: Config
     pyproject_text: str
     pyproject: dict[str, Any]
+
+    @property
+    def is_workspace(self) -> bool:
+        """Several packages: a uv workspace, or packages declared in [tool.release-guard]."""
+        tool = self.pyproject.get("tool")
+        uv = tool.get("uv") if isinstance(tool, dict) else None
+        return bool(self.config.packages) or (isinstance(uv, dict) and "workspace" in uv)
 
     def line_of(self, pattern: str, table: str | None = None) -> int | None:
         """1-based line of the first line matching `pattern`, inside `[table]` when given."""
@@ -191,7 +209,9 @@ _KEYS = {
     "wheel-files",
     "sdist-files",
     "ignore-tags",
+    "packages",
 }
+_PACKAGE_KEYS = {"path", "tag-format", "changelog", "version-files"}
 
 
 def _read_config(
@@ -233,17 +253,26 @@ def _read_config(
         except ValueError as error:
             raise fail(str(error), key) from None
 
+    def valid_tag_format(tag_format: str) -> str:
+        if tag_format.count("{version}") != 1 or any(
+            brace in tag_format.replace("{version}", "") for brace in "{}"
+        ):
+            raise fail(
+                "tag-format must contain {version} exactly once and no other braces: "
+                f"{tag_format!r}",
+                "tag-format",
+            )
+        if any(char.isspace() or char in "~^:?*[\\" for char in tag_format):
+            raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
+        return tag_format
+
+    def version_files_of(raw: object) -> tuple[VersionFile, ...]:
+        if not isinstance(raw, list):
+            raise fail("version-files must be a list", "version-files")
+        return tuple(_version_file(entry, fail, path, project.name) for entry in raw)
+
     changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
-    tag_format = string("tag-format", "v{version}")
-    if tag_format.count("{version}") != 1 or any(
-        brace in tag_format.replace("{version}", "") for brace in "{}"
-    ):
-        raise fail(
-            f"tag-format must contain {{version}} exactly once and no other braces: {tag_format!r}",
-            "tag-format",
-        )
-    if any(char.isspace() or char in "~^:?*[\\" for char in tag_format):
-        raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
+    tag_format = valid_tag_format(string("tag-format", "v{version}"))
     scheme = string("version-scheme", "pep440")
     if scheme not in ("pep440", "semver"):
         raise fail(f"version-scheme must be 'pep440' or 'semver', not {scheme!r}", "version-scheme")
@@ -258,11 +287,36 @@ def _read_config(
         if RULES[code].fatal:
             raise fail(f"ignore cannot silence {code}: input errors always stop the run", "ignore")
 
+    packages = []
+    raw_packages = table.get("packages", [])
+    if not isinstance(raw_packages, list):
+        raise fail("packages must be a list of tables ([[tool.release-guard.packages]])")
+    for entry in raw_packages:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise fail('packages entries are tables with a path: path = "packages/name"')
+        unknown = sorted(set(entry) - _PACKAGE_KEYS)
+        if unknown:
+            raise fail(
+                f"packages entry has unknown key {unknown[0]!r} (known: "
+                f"{', '.join(sorted(_PACKAGE_KEYS))})"
+            )
+        entry_format = entry.get("tag-format")
+        entry_changelog = entry.get("changelog")
+        if entry_format is not None and not isinstance(entry_format, str):
+            raise fail("packages tag-format must be a string")
+        if entry_changelog is not None and not isinstance(entry_changelog, str):
+            raise fail("packages changelog must be a string")
+        packages.append(
+            PackageEntry(
+                entry["path"],
+                valid_tag_format(entry_format) if entry_format is not None else None,
+                path(entry_changelog, "changelog") if entry_changelog is not None else None,
+                version_files_of(entry["version-files"]) if "version-files" in entry else None,
+            )
+        )
+
     if "version-files" in table:
-        raw = table["version-files"]
-        if not isinstance(raw, list):
-            raise fail("version-files must be a list", "version-files")
-        version_files = tuple(_version_file(entry, fail, path, project.name) for entry in raw)
+        version_files = version_files_of(table["version-files"])
         configured = True
     else:
         from release_guard.versions.detect import detected_version_files
@@ -283,6 +337,7 @@ def _read_config(
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
         ignore_tags=strings("ignore-tags") or (),
+        packages=tuple(packages),
     )
 
 

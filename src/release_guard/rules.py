@@ -71,6 +71,12 @@ _RULES = (
         "setup.cfg is not valid INI, or CITATION.cff not the YAML release-guard reads",
         "fix the file at the reported line",
     ),
+    Rule(
+        "RG008",
+        "invalid-workspace",
+        "the workspace's packages cannot be told apart or found",
+        "fix [tool.uv.workspace] or [[tool.release-guard.packages]] (docs/workspaces.md)",
+    ),
     # Versions.
     Rule(
         "RG101",

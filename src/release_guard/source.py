@@ -294,3 +294,31 @@ def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bytes]]:
         entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode))
         position = nul + 1 + hash_size  # 20 bytes for SHA-1, 32 for SHA-256 repositories
     return entries
+
+
+class SubTree:
+    """A directory of another source seen as a tree of its own: a workspace package.
+
+    Paths are relative to the directory; `..` may reach the rest of the repository (a
+    package's changelog kept in the root's `docs/`) but never above its root."""
+
+    def __init__(self, base: Source, directory: str) -> None:
+        self.base = base
+        self.directory = directory
+
+    def path_in_base(self, path: str) -> str:
+        import posixpath
+
+        joined = posixpath.normpath(posixpath.join(self.directory, path))
+        if joined == ".." or joined.startswith("../"):
+            raise input_error("RG002", f"{path} (in {self.directory}) leaves the repository", path)
+        return "" if joined == "." else joined  # "": the root, as git names it
+
+    def describe(self, path: str) -> str:
+        return self.base.describe(self.path_in_base(path))
+
+    def read_bytes(self, path: str) -> bytes | None:
+        return self.base.read_bytes(self.path_in_base(path))
+
+    def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
+        return self.base.list_dir(self.path_in_base(path))

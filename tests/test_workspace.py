@@ -1,0 +1,294 @@
+"""Workspaces: a real uv workspace (three members, one depending on another, a virtual root)
+and a hatch-style repository (two packages, two changelogs in docs/), judged at commit, at
+push (the installed guard, a real bare remote) and with `check --tag`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run_rg, write
+
+UV = str(Path(sys.executable).parent / "uv")
+ZERO = "0" * 40
+
+ROOT_PYPROJECT = """\
+[tool.uv.workspace]
+members = ["packages/*"]
+"""
+
+
+def member(name: str, version: str, dependencies: str = "") -> dict[str, str | bytes]:
+    module = name.replace("-", "_")
+    sources = "".join(
+        f"{needed.split('>')[0].strip(chr(34))} = {{ workspace = true }}\n"
+        for needed in dependencies.split(",")
+        if needed
+    )
+    return {
+        f"packages/{name}/pyproject.toml": f"""\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+version = "{version}"
+requires-python = ">=3.9"
+dependencies = [{dependencies}]
+"""
+        + (f"\n[tool.uv.sources]\n{sources}" if sources else ""),
+        f"packages/{name}/src/{module}/__init__.py": f'__version__ = "{version}"\n',
+        f"packages/{name}/CHANGELOG.md": changelog(version),
+    }
+
+
+def changelog(version: str, unreleased: str = "", date: str = " - 2026-02-07") -> str:
+    return (
+        "# Changelog\n\n## [Unreleased]\n"
+        + (f"\n### Added\n\n- {unreleased}\n" if unreleased else "")
+        + f"\n## [{version}]{date}\n\n### Added\n\n- First release.\n"
+    )
+
+
+def workspace_files() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {"pyproject.toml": ROOT_PYPROJECT}
+    files.update(member("alpha", "1.0.0"))
+    files.update(member("beta", "1.2.0"))
+    files.update(member("gamma", "0.3.0", '"alpha>=1.0"'))
+    return files
+
+
+def commit_all(repo: Path, message: str = "change") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+@pytest.fixture
+def uv_workspace(tmp_path: Path) -> Path:
+    """Three members under packages/, gamma depending on alpha, a virtual root, locked by uv."""
+    repo = tmp_path / "ws"
+    repo.mkdir()
+    write(repo, workspace_files())
+    locked = subprocess.run(
+        [UV, "lock", "--offline"], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert locked.returncode == 0, locked.stderr
+    lock = (repo / "uv.lock").read_text()
+    assert all(f'name = "{name}"' in lock for name in ("alpha", "beta", "gamma"))
+    git(repo, "init", "-q")
+    commit_all(repo, "initial")
+    return repo
+
+
+def test_a_clean_workspace_passes(uv_workspace: Path) -> None:
+    result = run_rg("check", cwd=uv_workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All checks passed." in result.stdout
+
+
+def test_the_seed_mistakes_on_one_member_name_it_and_spare_the_others(uv_workspace: Path) -> None:
+    # the forgotten __init__ bump, an undated section, leftover unreleased entries
+    write(
+        uv_workspace,
+        {
+            "packages/alpha/pyproject.toml": member("alpha", "1.1.0")[
+                "packages/alpha/pyproject.toml"
+            ],
+            "packages/alpha/CHANGELOG.md": changelog("1.1.0", "Leftover.", date=""),
+        },
+    )
+    result = run_rg("check", "--format", "json", cwd=uv_workspace)
+    document = json.loads(result.stdout)
+    found = {(f["package"], f["path"], f["code"]) for f in document["findings"]}
+    assert found == {
+        ("alpha", "packages/alpha/src/alpha/__init__.py", "RG104"),
+        ("alpha", "packages/alpha/CHANGELOG.md", "RG204"),
+    }
+    text = run_rg("check", cwd=uv_workspace).stdout
+    assert "alpha: packages/alpha/src/alpha/__init__.py:1: RG104 version '1.0.0'" in text
+
+    # the release rules: a tag naming another version, unreleased entries at release
+    released = run_rg("check", "--tag", "alpha-v2.0.0", cwd=uv_workspace)
+    assert released.returncode == 1
+    assert "alpha: packages/alpha/pyproject.toml:7: RG301 tag alpha-v2.0.0" in released.stdout
+    assert "RG303" in released.stdout
+    assert "beta" not in released.stdout  # only the tagged package is released
+    assert run_rg("check", "--tag", "beta-v1.2.0", cwd=uv_workspace).returncode == 0
+
+
+def test_a_tag_of_no_package_is_refused_with_the_formats(uv_workspace: Path) -> None:
+    result = run_rg("check", "--tag", "alhpa-v1.0.0", cwd=uv_workspace)
+    assert result.returncode == 1
+    assert "RG301 tag alhpa-v1.0.0 follows no package's tag-format" in result.stdout
+    assert "alpha-v{version}, beta-v{version}, gamma-v{version}" in result.stdout
+
+
+def test_a_push_of_three_package_tags_with_one_bad_sends_nothing(
+    uv_workspace: Path, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(uv_workspace, "remote", "add", "origin", str(remote))
+    git(uv_workspace, "push", "-q", "origin", "main")
+    installed = run_rg("install", cwd=uv_workspace)
+    assert installed.returncode == 0, installed.stderr
+    for tag in ("alpha-v1.0.0", "beta-v1.2.0", "gamma-v0.4.0"):  # gamma is at 0.3.0
+        git(uv_workspace, "tag", tag)
+
+    pushed = subprocess.run(
+        ["git", "push", "origin", "--tags"],
+        cwd=uv_workspace,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pushed.returncode != 0
+    assert "gamma-v0.4.0:packages/gamma/pyproject.toml:7: RG301" in pushed.stdout + pushed.stderr
+    assert pushed.stderr.count("RG3") == 1, pushed.stderr  # the other two are fine
+    assert git(remote, "tag", "--list") == ""  # nothing sent
+
+    git(uv_workspace, "tag", "-d", "gamma-v0.4.0")
+    git(uv_workspace, "tag", "gamma-v0.3.0")
+    accepted = subprocess.run(
+        ["git", "push", "origin", "--tags"],
+        cwd=uv_workspace,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert git(remote, "tag", "--list").split() == ["alpha-v1.0.0", "beta-v1.2.0", "gamma-v0.3.0"]
+
+
+def test_the_guard_judges_a_tag_of_no_package(uv_workspace: Path) -> None:
+    sha = git(uv_workspace, "rev-parse", "HEAD")
+    lines = "".join(
+        f"refs/tags/{tag} {sha} refs/tags/{tag} {ZERO}\n" for tag in ("beeta-v1.2.0", "docs-build")
+    )
+    result = run_rg("tag-guard", cwd=uv_workspace, input=lines)
+    assert result.returncode == 1
+    assert (
+        "beeta-v1.2.0:pyproject.toml: RG301 tag beeta-v1.2.0 follows no package's" in result.stdout
+    )
+    assert "docs-build" not in result.stdout.split("RG301")[1]  # not a release: not judged
+
+
+# -- declared packages: a hatch-style repository -------------------------------------------------
+
+HATCH_ROOT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "hatch"
+dynamic = ["version"]
+
+[tool.hatch.version]
+path = "src/hatch/__about__.py"
+
+[[tool.release-guard.packages]]
+path = "."
+changelog = "docs/history/hatch.md"
+
+[[tool.release-guard.packages]]
+path = "backend"
+changelog = "docs/history/hatchling.md"
+"""
+
+HATCHLING = """\
+[build-system]
+requires = []
+build-backend = "hatchling.ouroboros"
+backend-path = ["src"]
+
+[project]
+name = "hatchling"
+dynamic = ["version"]
+
+[tool.hatch.version]
+path = "src/hatchling/__about__.py"
+"""
+
+
+@pytest.fixture
+def hatch_style(tmp_path: Path) -> Path:
+    repo = tmp_path / "hatch"
+    repo.mkdir()
+    write(
+        repo,
+        {
+            "pyproject.toml": HATCH_ROOT,
+            "src/hatch/__about__.py": '__version__ = "1.9.0"\n',
+            "backend/pyproject.toml": HATCHLING,
+            "backend/src/hatchling/__about__.py": '__version__ = "1.21.0"\n',
+            "docs/history/hatch.md": changelog("1.9.0"),
+            "docs/history/hatchling.md": changelog("1.21.0"),
+        },
+    )
+    git(repo, "init", "-q")
+    commit_all(repo, "initial")
+    return repo
+
+
+def test_hatch_style_packages_with_changelogs_in_docs(hatch_style: Path) -> None:
+    assert run_rg("check", cwd=hatch_style).returncode == 0
+    assert run_rg("check", "--tag", "hatch-v1.9.0", cwd=hatch_style).returncode == 0
+    assert run_rg("check", "--tag", "hatchling-v1.21.0", cwd=hatch_style).returncode == 0
+    wrong = run_rg("check", "--tag", "hatchling-v1.9.0", cwd=hatch_style)
+    assert wrong.returncode == 1
+    assert "hatchling: backend/src/hatchling/__about__.py:1: RG301" in wrong.stdout
+    write(hatch_style, {"docs/history/hatchling.md": changelog("1.21.0", date="")})
+    undated = run_rg("check", cwd=hatch_style)
+    assert "hatchling: docs/history/hatchling.md:5: RG204" in undated.stdout
+
+
+# -- bad input: one coded line, exit 2 -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("root", "extra", "message"),
+    [
+        (
+            '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+            {},
+            "[tool.uv.workspace] members glob 'libs/*' matches no directory",
+        ),
+        (
+            '[tool.uv.workspace]\nmembers = ["../elsewhere"]\n',
+            {},
+            "[tool.uv.workspace] glob '../elsewhere' is outside the repository",
+        ),
+        (
+            '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            {"packages/empty/README.md": "no pyproject here\n"},
+            "workspace member packages/empty has no pyproject.toml",
+        ),
+        (
+            '[[tool.release-guard.packages]]\npath = "packages/alpha"\ntag-format = "v{version}"\n'
+            '[[tool.release-guard.packages]]\npath = "packages/beta"\ntag-format = "v{version}"\n',
+            {},
+            "packages alpha (packages/alpha) and beta (packages/beta) share the tag-format",
+        ),
+    ],
+    ids=["glob-matches-nothing", "outside", "no-pyproject", "same-prefix"],
+)
+def test_bad_workspaces_are_one_coded_line(
+    tmp_path: Path, root: str, extra: dict[str, str | bytes], message: str
+) -> None:
+    files = workspace_files()
+    files["pyproject.toml"] = root
+    files.update(extra)
+    write(tmp_path, files)
+    result = run_rg("check", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("pyproject.toml"), result.stderr
+    assert "RG008" in lines[0]
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
