@@ -292,3 +292,56 @@ def test_bad_workspaces_are_one_coded_line(
     assert "RG008" in lines[0]
     assert message in lines[0]
     assert "Traceback" not in result.stderr
+
+
+# -- notes and prepare ---------------------------------------------------------------------------
+
+
+def test_notes_of_a_package_tag(uv_workspace: Path, hatch_style: Path) -> None:
+    notes = run_rg("notes", "beta-v1.2.0", cwd=uv_workspace)
+    assert notes.returncode == 0, notes.stderr
+    assert notes.stdout == "### Added\n\n- First release.\n"
+    assert run_rg("notes", "hatchling-v1.21.0", cwd=hatch_style).returncode == 0
+    missing = run_rg("notes", "beta-v9.0.0", cwd=uv_workspace)
+    assert missing.returncode == 1
+    assert "beta: packages/beta/CHANGELOG.md: RG501 no section for version 9.0.0" in missing.stderr
+    unknown = run_rg("notes", "1.2.0", cwd=uv_workspace)
+    assert unknown.returncode == 1
+    assert "RG501 tag 1.2.0 follows no package's tag-format" in unknown.stderr
+
+
+def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
+    for name in ("alpha", "beta"):
+        write(uv_workspace, {f"packages/{name}/CHANGELOG.md": changelog("1.0.0", "New thing.")})
+    write(uv_workspace, {"packages/beta/CHANGELOG.md": changelog("1.2.0", "New thing.")})
+    commit_all(uv_workspace, "entries")
+    unnamed = run_rg("prepare", "minor", cwd=uv_workspace)
+    assert unnamed.returncode == 2
+    assert "RG601 a workspace releases one package at a time" in unnamed.stderr
+    assert "packages: alpha, beta, gamma" in unnamed.stderr
+
+    result = run_rg(
+        "prepare",
+        "--package",
+        "alpha",
+        "--package",
+        "beta",
+        "minor",
+        "--date",
+        "2026-02-20",
+        cwd=uv_workspace,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "git tag alpha-v1.1.0\n  git tag beta-v1.3.0" in result.stdout
+    changed = git(uv_workspace, "status", "--porcelain").splitlines()
+    assert sorted(line.split()[-1] for line in changed) == [
+        "packages/alpha/CHANGELOG.md",
+        "packages/alpha/pyproject.toml",
+        "packages/alpha/src/alpha/__init__.py",
+        "packages/beta/CHANGELOG.md",
+        "packages/beta/pyproject.toml",
+        "packages/beta/src/beta/__init__.py",
+    ]
+    assert run_rg("check", "--tag", "alpha-v1.1.0", cwd=uv_workspace).returncode == 0
+    assert run_rg("check", "--tag", "beta-v1.3.0", cwd=uv_workspace).returncode == 0
+    assert run_rg("check", cwd=uv_workspace).returncode == 0

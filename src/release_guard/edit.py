@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from release_guard.findings import Finding, InputError
-from release_guard.source import Source, WorkTree, read_text
+from release_guard.source import Source, read_text
 
 BOM = b"\xef\xbb\xbf"
 
@@ -73,7 +73,7 @@ def line_offset(text: str, line: int) -> int:
 class Overlay:
     """A WorkTree as it will be once the changes are written: checks run on it first."""
 
-    def __init__(self, base: WorkTree, changes: Sequence[Change]) -> None:
+    def __init__(self, base: Source, changes: Sequence[Change]) -> None:
         self.base = base
         self.changed = {change.path: change.after for change in changes}
 

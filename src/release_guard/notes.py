@@ -31,9 +31,13 @@ class Notes(NamedTuple):
     findings: list[Finding]
 
 
+def requested_tag(argument: str) -> str:
+    return argument[len("refs/tags/") :] if argument.startswith("refs/tags/") else argument
+
+
 def requested_version(argument: str, config: Config) -> str:
     """A tag (refs/tags/ optional) names its version under tag-format; else it is one."""
-    tag = argument[len("refs/tags/") :] if argument.startswith("refs/tags/") else argument
+    tag = requested_tag(argument)
     return config.version_in_tag(tag) or tag
 
 
@@ -116,13 +120,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit("notes", outcome, fmt, args.quiet, exit_code, stream=sys.stderr)
         return exit_code
 
-    source = WorkTree(root)
+    source: Source = WorkTree(root)
+    package = None
     try:
         project = load_project(source)
+        if project.is_workspace:
+            from release_guard.workspace import load_workspace
+
+            workspace = load_workspace(source, project)
+            package = workspace.match(requested_tag(args.version))
+            if package is None:
+                unmatched = workspace.unmatched(requested_tag(args.version))
+                return fail(Outcome([unmatched._replace(code="RG501", hint=None)], []), 1)
+            source, project = package.source(source), package.project
         notes = release_notes(source, args.version, project)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)
-    if args.output is not None and _names_one_of(args.output, root, project.own_files()):
+    own_files = project.own_files()
+    if package is not None:
+        own_files = tuple(os.path.join(package.path, path) for path in own_files)
+        notes = notes._replace(findings=[package.locate(f) for f in notes.findings])
+    if args.output is not None and _names_one_of(args.output, root, own_files):
         parser.error(f"--output {args.output}: that is a file of the project, not for notes")
     if notes.text is None:
         return fail(Outcome(notes.findings, []), 1)

@@ -32,7 +32,7 @@ from release_guard.edit import (
     unified_diff,
 )
 from release_guard.report import Outcome, default_format, run_command
-from release_guard.source import WorkTree
+from release_guard.source import Source, WorkTree
 from release_guard.versions.files import read_version_file
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the new version, or the part of the current one to bump",
     )
     add_root_argument(parser)
+    parser.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="in a workspace, the package to release (repeat it for packages released together)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     parser.add_argument(
         "--date",
@@ -74,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> Outcome:
         return prepare(
-            root, args.target, day, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet
+            root,
+            args.target,
+            day,
+            dry_run=args.dry_run,
+            verbose=fmt == "text" and not args.quiet,
+            packages=args.package,
         )
 
     return run_command("prepare", fmt, args.quiet, body)
@@ -89,21 +101,43 @@ def _parse_date(text: str) -> datetime.date:
     raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
 
 
-def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: bool) -> Outcome:
+def prepare(
+    root: str,
+    target: str,
+    day: datetime.date,
+    dry_run: bool,
+    verbose: bool,
+    packages: Sequence[str] = (),
+) -> Outcome:
     """Plan the release, judge it, then write it (unless dry_run). Refusal: nothing written.
 
     `verbose`: print the diff and the next steps for people; otherwise they go in the notes.
+    `packages`: the workspace packages to release (release_guard.workspace).
     """
     source = WorkTree(root)
     project = load_project(source)
-    plan = plan_release(project, source, target, day)
+    if project.is_workspace or packages:
+        from release_guard.workspace import plan_packages
+
+        plans, judge = plan_packages(
+            source, project, packages, lambda p, s: plan_release(p, s, target, day)
+        )
+    else:
+        plans = [plan_release(project, source, target, day)]
+
+        def judge(overlay: Source) -> Outcome:
+            return run_checks(overlay, tag=plans[0].tag)
+
+    changes = [change for plan in plans for change in plan.changes]
     in_git = inside_git(root)
     if in_git:
-        _ensure_committed(root, [change.path for change in plan.changes])
-        _ensure_new_tag(root, plan.tag)
-    outcome = run_checks(Overlay(source, plan.changes), tag=plan.tag)
+        _ensure_committed(root, [change.path for change in changes])
+        for plan in plans:
+            _ensure_new_tag(root, plan.tag)
+    outcome = judge(Overlay(source, changes))
+    tags = " ".join(plan.tag for plan in plans)
     if outcome.findings:
-        planned = {change.path: change for change in plan.changes}
+        planned = {change.path: change for change in changes}
         return Outcome(
             [
                 finding._replace(line=line_before(planned[finding.path], finding.line))
@@ -111,20 +145,21 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
                 else finding
                 for finding in outcome.findings
             ],
-            [*outcome.notes, f"nothing written: {plan.tag} would not pass the release checks"],
+            [*outcome.notes, f"nothing written: {tags} would not pass the release checks"],
         )
     if dry_run:
-        report = [unified_diff(plan.changes).rstrip("\n"), "dry run: nothing written"]
+        report = [unified_diff(changes).rstrip("\n"), "dry run: nothing written"]
     else:
-        apply(root, plan.changes)
-        report = [*plan.summary, *_next_steps(root, plan, in_git)]
+        apply(root, changes)
+        summary = [line for plan in plans for line in plan.summary]
+        report = [*summary, *_next_steps(root, plans, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])
     print("\n".join(report))
     return Outcome([], outcome.notes)
 
 
-def plan_release(project: Project, source: WorkTree, target: str, day: datetime.date) -> Plan:
+def plan_release(project: Project, source: Source, target: str, day: datetime.date) -> Plan:
     """Every change the release makes, computed in memory."""
     changelog_file = read_text_file(source, project.config.changelog)
     if changelog_file is None:
@@ -151,7 +186,7 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
 # -- versions ----------------------------------------------------------------------------------
 
 
-def _current_version(project: Project, source: WorkTree, changelog: kac.Changelog) -> str | None:
+def _current_version(project: Project, source: Source, changelog: kac.Changelog) -> str | None:
     """The version being replaced; None when there is none yet (a first release from git tags)."""
     origin = project.version_source
     truth = origin.file
@@ -357,16 +392,17 @@ def _ensure_new_tag(root: str, tag: str) -> None:
         )
 
 
-def _next_steps(root: str, plan: Plan, in_git: bool) -> list[str]:
-    paths = " ".join(_shell_quote(change.path) for change in plan.changes)
+def _next_steps(root: str, plans: Sequence[Plan], in_git: bool) -> list[str]:
+    paths = " ".join(_shell_quote(change.path) for plan in plans for change in plan.changes)
+    tags = " ".join(plan.tag for plan in plans)
     branch_result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD") if in_git else None
     branch = branch_result.stdout.strip() if branch_result and branch_result.returncode == 0 else ""
-    push = f"git push origin {branch} {plan.tag}" if branch else f"git push origin {plan.tag}"
+    push = f"git push origin {branch} {tags}" if branch else f"git push origin {tags}"
     return [
         "",
-        f"Prepared {plan.version}. Next:",
-        f'  git commit -m "release: {plan.tag}" -- {paths}',
-        f"  git tag {plan.tag}",
+        f"Prepared {', '.join(plan.version for plan in plans)}. Next:",
+        f'  git commit -m "release: {tags}" -- {paths}',
+        *(f"  git tag {plan.tag}" for plan in plans),
         f"  {push}",
     ]
 

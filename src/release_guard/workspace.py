@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from release_guard.config import PYPROJECT, PackageEntry, Project, load_project
 from release_guard.findings import Finding, InputError, input_error
@@ -20,6 +21,7 @@ from release_guard.source import Source, SubTree
 from release_guard.versions.sources import dig
 
 if TYPE_CHECKING:
+    from release_guard.prepare import Plan
     from release_guard.tagdates import TagDates
 
 DEFAULT_TAG_FORMAT = "{name}-v{version}"
@@ -35,12 +37,15 @@ class Package(NamedTuple):
     def source(self, base: Source) -> Source:
         return base if self.path == "." else SubTree(base, self.path)
 
+    def in_repository(self, path: str) -> str:
+        return path if self.path == "." else posixpath.normpath(posixpath.join(self.path, path))
+
     def locate(self, finding: Finding) -> Finding:
         """The finding located in the repository, naming this package."""
         path = finding.path
-        if path is not None and self.path != ".":
-            path = posixpath.normpath(posixpath.join(self.path, path))
-        return finding._replace(path=path, package=self.name)
+        return finding._replace(
+            path=None if path is None else self.in_repository(path), package=self.name
+        )
 
     def with_tag_format(self, tag_format: str) -> Package:
         config = self.project.config._replace(tag_format=tag_format)
@@ -349,3 +354,56 @@ def workspace_at(
     if commit not in cache:
         cache[commit] = load_workspace(source, root)
     return cache[commit]
+
+
+# -- prepare --package ---------------------------------------------------------------------------
+
+
+def plan_packages(
+    source: Source,
+    root: Project,
+    names: Sequence[str],
+    plan_release: Callable[[Project, Source], Plan],
+) -> tuple[list[Plan], Callable[[Source], Outcome]]:
+    """prepare's plans for the named packages (paths in the repository), and how to judge
+    the tree they make: each package's release rules on its own tag."""
+    from release_guard.edit import Refusal
+
+    if not root.is_workspace:
+        raise Refusal("RG601", "--package needs a workspace", "leave --package out")
+    workspace = load_workspace(source, root)
+    known = ", ".join(package.name for package in workspace.packages)
+    if not names:
+        raise Refusal(
+            "RG601",
+            f"a workspace releases one package at a time: name it (packages: {known})",
+            "release-guard prepare --package NAME VERSION|major|minor|patch",
+        )
+    chosen = []
+    for name in dict.fromkeys(names):
+        package = workspace.package_named(name)
+        if package is None:
+            raise Refusal(
+                "RG601",
+                f"no package {name!r} in the workspace (packages: {known})",
+                "name one of the workspace's packages",
+            )
+        chosen.append(package)
+    plans = []
+    for package in chosen:
+        plan = plan_release(package.project, package.source(source))
+        changes = [c._replace(path=package.in_repository(c.path)) for c in plan.changes]
+        plans.append(plan._replace(changes=changes))
+
+    def judge(tree: Source) -> Outcome:
+        after = load_workspace(tree, load_project(tree))
+        findings: list[Finding] = []
+        notes: list[str] = []
+        for package, plan in zip(chosen, plans):
+            new = next(p for p in after.packages if p.path == package.path)
+            outcome = check_package(tree, new, after, plan.tag)
+            findings += outcome.findings
+            notes += outcome.notes
+        return Outcome(findings, notes)
+
+    return plans, judge
