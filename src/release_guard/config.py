@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from release_guard.findings import input_error
 from release_guard.source import Source, read_text
 from release_guard.versions import VersionFile, VersionSource
-from release_guard.versions.sources import Context, clean_path
+from release_guard.versions.sources import Context, clean_path, dig
 
 PYPROJECT = "pyproject.toml"
 CONFIG_TABLE = "tool.release-guard"
@@ -100,14 +100,18 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
             )
         text = ""
     data = parse_toml(text, source.describe(PYPROJECT)) if text else {}
-    _table(data, "project", text)
+    project_table = _table(data, "project", text)
     table = _table(data, CONFIG_TABLE, text)
     from release_guard.versions.detect import project_name, version_source
 
-    name = project_name(data, source)
+    # a workspace root without [project] releases nothing itself: nothing to detect
+    virtual = not project_table and ("packages" in table or "workspace" in dig(data, "tool", "uv"))
+    name = None if virtual else project_name(data, source)
     context = Context(data, source, name)
     try:
-        if "version-source" in table:
+        if virtual:
+            origin = VersionSource("missing", detail="a virtual workspace root has no version")
+        elif "version-source" in table:
             from release_guard.versions.detect import parse_version_source
 
             origin = parse_version_source(table["version-source"])
@@ -124,7 +128,7 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
             **data,
             "tool": {**(tool if isinstance(tool, dict) else {}), "release-guard": inherited},
         }
-    config = _read_config(configured, text, context, origin)
+    config = _read_config(configured, text, context, origin, detect_files=not virtual)
     return Project(name, origin, config, text, data)
 
 
@@ -215,7 +219,11 @@ _PACKAGE_KEYS = {"path", "tag-format", "changelog", "version-files"}
 
 
 def _read_config(
-    data: dict[str, Any], text: str, project: Context, version_source: VersionSource
+    data: dict[str, Any],
+    text: str,
+    project: Context,
+    version_source: VersionSource,
+    detect_files: bool = True,
 ) -> Config:
     table = _table(data, CONFIG_TABLE, text)
 
@@ -318,11 +326,13 @@ def _read_config(
     if "version-files" in table:
         version_files = version_files_of(table["version-files"])
         configured = True
-    else:
+    elif detect_files:
         from release_guard.versions.detect import detected_version_files
 
         version_files = detected_version_files(project)
         configured = False
+    else:
+        version_files, configured = (), False
     truth = version_source.file.path if version_source.file else None
     version_files = tuple(vf for vf in version_files if vf.path != truth)
 

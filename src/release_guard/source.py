@@ -78,6 +78,7 @@ class WorkTree:
     def __init__(self, root: str) -> None:
         self.root = root
         self._real_root: str | None = None
+        self._real_directories: dict[str, str] = {}
 
     def describe(self, path: str) -> str:
         return path
@@ -86,7 +87,14 @@ class WorkTree:
         """Whether `full`, every symbolic link resolved, stays inside the repository."""
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
-        real = os.path.realpath(full)
+        # each directory resolved once: a workspace reads several files from each
+        directory, name = os.path.split(full)
+        real_directory = self._real_directories.get(directory)
+        if real_directory is None:
+            real_directory = self._real_directories[directory] = os.path.realpath(directory)
+        real = os.path.join(real_directory, name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
         return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
 
     def _full(self, path: str) -> str:
@@ -108,13 +116,18 @@ class WorkTree:
                 raise link_error(path, path, "loops") from None
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         try:
-            mode = os.fstat(descriptor).st_mode
-            if stat.S_ISDIR(mode):
+            status = os.fstat(descriptor)
+            if stat.S_ISDIR(status.st_mode):
                 raise _not_a_file(path, "a directory")
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(status.st_mode):
                 raise _not_a_file(path, "a FIFO, socket or device")
+            limit = MAX_TEXT_BYTES + 1
             with os.fdopen(descriptor, "rb", closefd=False) as handle:
-                return handle.read(MAX_TEXT_BYTES + 1)
+                # sized by the file: a read of the whole limit allocates 16 MiB every time
+                data = handle.read(min(status.st_size + 1, limit))
+                if len(data) > status.st_size and len(data) < limit:  # it grew meanwhile
+                    data += handle.read(limit - len(data))
+                return data
         except OSError as error:
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         finally:
@@ -307,6 +320,8 @@ class SubTree:
         self.directory = directory
 
     def path_in_base(self, path: str) -> str:
+        if path and not path.startswith(".") and "/." not in path:
+            return f"{self.directory}/{path}"  # the common case, without normpath's cost
         import posixpath
 
         joined = posixpath.normpath(posixpath.join(self.directory, path))

@@ -157,7 +157,7 @@ def judge_tag(
         return verdict._replace(findings=[_at(tag, error.finding)])
     package: Package | None = None
     if project.is_workspace:
-        from release_guard.workspace import workspace_at
+        from release_guard.workspace import package_tag_dates, workspace_at
 
         try:
             workspace = workspace_at(
@@ -172,6 +172,7 @@ def judge_tag(
                 return verdict._replace(judged=False, notes=[note])
             return verdict._replace(findings=[_at(tag, workspace.unmatched(tag))])
         source, project = package.source(source), package.project
+        tag_dates = package_tag_dates(tag_dates, workspace, package)
     config = project.config
     verdict = verdict._replace(config=config)
     # the working tree's ignore-tags counts too: a published tag's commit cannot be changed

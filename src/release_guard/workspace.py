@@ -180,11 +180,13 @@ def _expand(source: Source, pattern: str, root: Project) -> list[str]:
 
 def _load_package(source: Source, root: Project, path: str, entry: PackageEntry | None) -> Package:
     tree = source if path == "." else SubTree(source, path)
-    if tree.read_bytes(PYPROJECT) is None:
-        raise _error(f"workspace member {path} has no {PYPROJECT}", _quoted(path), root)
     try:
         project = root if path == "." and entry is None else load_project(tree)
     except InputError as error:
+        if error.finding.code == "RG001":
+            raise _error(
+                f"workspace member {path} has no {PYPROJECT}", _quoted(path), root
+            ) from None
         where = error.finding.path
         located = posixpath.normpath(posixpath.join(path, where)) if where else where
         raise InputError(error.finding._replace(path=located)) from None
@@ -301,7 +303,7 @@ def check_package(
             tag=tag,
             today=today,
             project=package.project,
-            tag_dates=_package_tag_dates(tag_dates, workspace, package),
+            tag_dates=package_tag_dates(tag_dates, workspace, package),
         )
     except InputError as error:
         raise InputError(package.locate(error.finding)) from None
@@ -311,7 +313,7 @@ def check_package(
     )
 
 
-def _package_tag_dates(
+def package_tag_dates(
     tag_dates: TagDates | None, workspace: Workspace, package: Package
 ) -> TagDates | None:
     """The repository's tags that are this package's: another package's 1.0.0 is not its."""
