@@ -246,6 +246,24 @@ def test_hatch_style_packages_with_changelogs_in_docs(hatch_style: Path) -> None
     write(hatch_style, {"docs/history/hatchling.md": changelog("1.21.0", date="")})
     undated = run_rg("check", cwd=hatch_style)
     assert "hatchling: docs/history/hatchling.md:5: RG204" in undated.stdout
+    write(hatch_style, {"backend/src/hatchling/__about__.py": '__version__ = "1.22.0"\n'})
+    unlisted = run_rg("check", "--tag", "hatchling-v1.22.0", cwd=hatch_style)
+    assert (
+        "hatchling: docs/history/hatchling.md:3: RG302 docs/history/hatchling.md has no section "
+        "for the release 1.22.0" in unlisted.stdout
+    )
+
+
+def test_hatch_style_push_judges_each_tag_against_its_package(hatch_style: Path) -> None:
+    sha = git(hatch_style, "rev-parse", "HEAD")
+    tags = ("hatch-v1.9.0", "hatchling-v1.21.0", "hatchling-v1.9.0")
+    lines = "".join(f"refs/tags/{tag} {sha} refs/tags/{tag} {ZERO}\n" for tag in tags)
+    result = run_rg("tag-guard", "--format", "json", cwd=hatch_style, input=lines)
+    document = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert [(f["package"], f["path"], f["code"]) for f in document["findings"]] == [
+        ("hatchling", "hatchling-v1.9.0:backend/src/hatchling/__about__.py", "RG301")
+    ]
 
 
 # -- bad input: one coded line, exit 2 -----------------------------------------------------------

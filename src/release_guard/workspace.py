@@ -43,8 +43,14 @@ class Package(NamedTuple):
     def locate(self, finding: Finding) -> Finding:
         """The finding located in the repository, naming this package."""
         path = finding.path
+        message = finding.message
+        changelog = self.project.config.changelog
+        if changelog.startswith("../"):  # kept outside the package: named from the root
+            message = message.replace(changelog, self.in_repository(changelog))
         return finding._replace(
-            path=None if path is None else self.in_repository(path), package=self.name
+            path=None if path is None else self.in_repository(path),
+            message=message,
+            package=self.name,
         )
 
     def with_tag_format(self, tag_format: str) -> Package:
