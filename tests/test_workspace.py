@@ -363,3 +363,39 @@ def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
     assert run_rg("check", "--tag", "alpha-v1.1.0", cwd=uv_workspace).returncode == 0
     assert run_rg("check", "--tag", "beta-v1.3.0", cwd=uv_workspace).returncode == 0
     assert run_rg("check", cwd=uv_workspace).returncode == 0
+
+
+# -- verify-dist ---------------------------------------------------------------------------------
+
+
+def build(repo: Path, package: str) -> None:
+    """A real wheel and sdist of one member, by hatchling, into the root's dist/."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--outdir",
+            "dist",
+            f"packages/{package}",
+        ],
+        cwd=repo,
+        capture_output=True,
+        check=True,
+    )
+
+
+def test_verify_dist_matches_each_dist_to_its_package(uv_workspace: Path) -> None:
+    build(uv_workspace, "alpha")
+    build(uv_workspace, "beta")
+    result = run_rg("verify-dist", cwd=uv_workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "alpha: verified 1 wheel and 1 sdist of alpha 1.0.0" in result.stdout
+    assert "beta: verified 1 wheel and 1 sdist of beta 1.2.0" in result.stdout
+
+    tagged = run_rg("verify-dist", "--tag", "alpha-v1.0.0", "--format", "json", cwd=uv_workspace)
+    document = json.loads(tagged.stdout)
+    assert tagged.returncode == 1  # beta's dists do not belong in alpha's release
+    assert {(f["package"], f["code"]) for f in document["findings"]} == {("alpha", "RG404")}
+    assert all("beta" in f["path"] for f in document["findings"])

@@ -175,9 +175,19 @@ def _verify_dist(argv: Sequence[str] | None) -> int:
     root = project_root(parser, args.root)
 
     def body() -> Outcome:
+        from release_guard.config import load_project
+
         notes: list[str] = []
-        expected = expected_from_project(WorkTree(root), args.tag, args.version, notes)
+        source = WorkTree(root)
+        project = load_project(source)
         dists, findings = collect_dists(args.dists, root)
+        if project.is_workspace:
+            from release_guard.workspace import verify_workspace_dists
+
+            return verify_workspace_dists(
+                source, project, dists, findings, args.tag, args.version, _verify_each, _summary
+            )
+        expected = expected_from_project(source, args.tag, args.version, notes, project)
         findings += _verify_each(dists, expected, notes)
         if dists:
             notes.insert(0, _summary(dists, expected))

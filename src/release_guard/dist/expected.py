@@ -34,11 +34,15 @@ def as_version(text: str) -> Version | None:
 
 
 def expected_from_project(
-    source: Source, tag: str | None, version: Version | None, notes: list[str]
+    source: Source,
+    tag: str | None,
+    version: Version | None,
+    notes: list[str],
+    project: Project | None = None,
 ) -> Expected:
     """The project, version and files every dist must show: the version is the tag's, else
-    the one given, else the project's own."""
-    project = load_project(source)
+    the one given, else the project's own. `project`: a workspace package's, already read."""
+    project = project or load_project(source)
     config = project.config
     origin = "--version"
     if tag is not None:
