@@ -107,6 +107,7 @@ def test_the_seed_mistakes_on_one_member_name_it_and_spare_the_others(uv_workspa
     found = {(f["package"], f["path"], f["code"]) for f in document["findings"]}
     assert found == {
         ("alpha", "packages/alpha/src/alpha/__init__.py", "RG104"),
+        ("alpha", "uv.lock", "RG104"),  # the workspace's lock still has alpha at 1.0.0
         ("alpha", "packages/alpha/CHANGELOG.md", "RG204"),
     }
     text = run_rg("check", cwd=uv_workspace).stdout
@@ -359,7 +360,15 @@ def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
         "packages/beta/CHANGELOG.md",
         "packages/beta/pyproject.toml",
         "packages/beta/src/beta/__init__.py",
+        "uv.lock",
     ]
+    lock = (uv_workspace / "uv.lock").read_text()
+    assert 'name = "alpha"\nversion = "1.1.0"' in lock
+    assert 'name = "beta"\nversion = "1.3.0"' in lock
+    in_step = subprocess.run(
+        [UV, "lock", "--check", "--offline"], cwd=uv_workspace, capture_output=True, text=True
+    )
+    assert in_step.returncode == 0, in_step.stderr  # uv agrees: the lock is up to date
     assert run_rg("check", "--tag", "alpha-v1.1.0", cwd=uv_workspace).returncode == 0
     assert run_rg("check", "--tag", "beta-v1.3.0", cwd=uv_workspace).returncode == 0
     assert run_rg("check", cwd=uv_workspace).returncode == 0

@@ -18,6 +18,7 @@ from release_guard.config import PYPROJECT, PackageEntry, Project, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.report import Outcome
 from release_guard.source import Source, SubTree
+from release_guard.versions import VersionFile
 from release_guard.versions.sources import dig
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from release_guard.tagdates import TagDates
 
 DEFAULT_TAG_FORMAT = "{name}-v{version}"
+UV_LOCK = "uv.lock"
 _GLOB_CHARACTERS = "*?["
 
 
@@ -106,7 +108,10 @@ class Workspace(NamedTuple):
 
 def load_workspace(source: Source, root: Project) -> Workspace:
     members = _member_paths(source, root)
-    packages = tuple(_load_package(source, root, path, entry) for path, entry in members.items())
+    locked = any(name == UV_LOCK for name, _ in source.list_dir("") or [])
+    packages = tuple(
+        _load_package(source, root, path, entry, locked) for path, entry in members.items()
+    )
     _refuse_shared_formats(packages)
     return Workspace(root, packages)
 
@@ -187,7 +192,9 @@ def _expand(source: Source, pattern: str, root: Project) -> list[str]:
     return [path for path in found if path and source.list_dir(path) is not None]
 
 
-def _load_package(source: Source, root: Project, path: str, entry: PackageEntry | None) -> Package:
+def _load_package(
+    source: Source, root: Project, path: str, entry: PackageEntry | None, locked: bool
+) -> Package:
     tree = source if path == "." else SubTree(source, path)
     try:
         project = root if path == "." and entry is None else load_project(tree)
@@ -237,7 +244,21 @@ def _load_package(source: Source, root: Project, path: str, entry: PackageEntry 
             version_files=tuple(vf for vf in files if truth is None or vf.path != truth.path),
             version_files_configured=True,
         )
+    if locked and path != "." and name is not None:
+        config = config._replace(version_files=(*config.version_files, _lock_entry(name, path)))
     return Package(name or path, path, project._replace(config=config), formats)
+
+
+def _lock_entry(name: str, path: str) -> VersionFile:
+    """The member's entry in the workspace's uv.lock (uv locks every member at the root)."""
+    from release_guard.versions.detect import canonical_name
+
+    return VersionFile(
+        _relative(UV_LOCK, path),
+        kind="uv-lock",
+        key=f"{canonical_name(name)} {path}",
+        required=False,
+    )
 
 
 def _relative(repository_path: str, package_path: str) -> str:
@@ -400,11 +421,24 @@ def plan_packages(
                 "name one of the workspace's packages",
             )
         chosen.append(package)
+    from release_guard.edit import Change, Overlay
+
     plans = []
+    made: dict[str, Change] = {}  # by path: packages released together share uv.lock
     for package in chosen:
-        plan = plan_release(package.project, package.source(source))
-        changes = [c._replace(path=package.in_repository(c.path)) for c in plan.changes]
+        plan = plan_release(package.project, package.source(Overlay(source, list(made.values()))))
+        changes = []
+        for change in plan.changes:
+            path = package.in_repository(change.path)
+            earlier = made.get(path)
+            before = earlier.before if earlier else change.before
+            made[path] = change._replace(path=path, before=before)
+            changes.append(made[path])
         plans.append(plan._replace(changes=changes))
+    # one change per file, with every package's edits: the last plan that touched it holds it
+    plans = [
+        plan._replace(changes=[c for c in plan.changes if made[c.path] is c]) for plan in plans
+    ]
 
     def judge(tree: Source) -> Outcome:
         after = load_workspace(tree, load_project(tree))
