@@ -408,3 +408,27 @@ def test_verify_dist_matches_each_dist_to_its_package(uv_workspace: Path) -> Non
     assert tagged.returncode == 1  # beta's dists do not belong in alpha's release
     assert {(f["package"], f["code"]) for f in document["findings"]} == {("alpha", "RG404")}
     assert all("beta" in f["path"] for f in document["findings"])
+
+
+def test_a_member_pinned_out_of_range_is_reported_and_prepare_names_it(uv_workspace: Path) -> None:
+    # gamma requires alpha>=1.0; pin it to 1.x, then release alpha 2.0.0
+    gamma = uv_workspace / "packages/gamma/pyproject.toml"
+    gamma.write_text(gamma.read_text().replace('"alpha>=1.0"', '"alpha>=1.0,<2"'))
+    write(uv_workspace, {"packages/alpha/CHANGELOG.md": changelog("1.0.0", "Breaking.")})
+    commit_all(uv_workspace, "pin")
+    assert run_rg("check", cwd=uv_workspace).returncode == 0
+
+    prepared = run_rg(
+        "prepare", "--package", "alpha", "major", "--date", "2026-02-20", cwd=uv_workspace
+    )
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    assert (
+        "gamma requires 'alpha>=1.0,<2', which excludes alpha 2.0.0: widen it and release it "
+        "too (--package gamma)" in prepared.stdout
+    )
+    checked = run_rg("check", cwd=uv_workspace)
+    assert checked.returncode == 1
+    assert (
+        "gamma: packages/gamma/pyproject.toml:9: RG109 gamma requires 'alpha>=1.0,<2', "
+        "which excludes alpha 2.0.0" in checked.stdout
+    )

@@ -126,6 +126,12 @@ _RULES = (
         "at release, CITATION.cff's date-released is not the changelog's date of the release",
         "set the same date in both (release-guard prepare does it)",
     ),
+    Rule(
+        "RG109",
+        "member-pin-excludes-version",
+        "a workspace member requires another member in a range its version is not in",
+        "widen the requirement (and release the dependent package too), or fix the version",
+    ),
     # Changelog.
     Rule(
         "RG201",
