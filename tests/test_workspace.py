@@ -432,3 +432,67 @@ def test_a_member_pinned_out_of_range_is_reported_and_prepare_names_it(uv_worksp
         "gamma: packages/gamma/pyproject.toml:9: RG109 gamma requires 'alpha>=1.0,<2', "
         "which excludes alpha 2.0.0" in checked.stdout
     )
+
+
+# -- init and the CI steps -----------------------------------------------------------------------
+
+
+def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspace: Path) -> None:
+    (uv_workspace / "packages/beta/CHANGELOG.md").rename(uv_workspace / "packages/beta/CHANGES.md")
+    commit_all(uv_workspace, "beta keeps CHANGES.md")
+    result = run_rg("init", cwd=uv_workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pyproject = (uv_workspace / "pyproject.toml").read_text()
+    assert pyproject == ROOT_PYPROJECT + (
+        '\n[[tool.release-guard.packages]]\npath = "packages/beta"\n'
+        'changelog = "packages/beta/CHANGES.md"\n'
+    )
+    release = (uv_workspace / ".github/workflows/release.yml").read_text()
+    assert 'tags: ["alpha-v*", "beta-v*", "gamma-v*"]' in release
+    assert not (uv_workspace / "CHANGELOG.md").exists()  # a virtual root releases nothing
+    commit_all(uv_workspace, "adopt release-guard")
+    again = run_rg("init", cwd=uv_workspace)
+    assert again.returncode == 0
+    assert git(uv_workspace, "status", "--porcelain") == ""  # nothing changed the second time
+
+
+def ci_step(name: str) -> str:
+    import yaml
+
+    from release_guard.resources import shipped_bytes
+
+    workflow = yaml.safe_load(shipped_bytes("ci.yml"))
+    [step] = [s for s in workflow["jobs"]["gate"]["steps"] if s.get("name") == name]
+    script: str = step["run"]
+    return script
+
+
+@pytest.mark.parametrize("tag", ["beta-v1.2.0", None], ids=["tag-build", "branch-build"])
+def test_ci_build_verify_and_notes_steps_on_a_workspace(
+    uv_workspace: Path, tag: str | None
+) -> None:
+    """The `run:` steps of ci.yml, run by bash in the workspace as the runner would."""
+    import os
+
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_REF_TYPE": "tag" if tag else "branch",
+        "GITHUB_REF_NAME": tag or "main",
+    }
+    steps = ["Build the wheel and sdist", "Verify the wheel and sdist"]
+    for name in steps + (["Release notes from the changelog"] if tag else []):
+        ran = subprocess.run(
+            ["bash", "-e", "-c", ci_step(name).replace("python -m build", "python -m build -n")],
+            cwd=uv_workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert ran.returncode == 0, f"{name}:\n{ran.stdout}\n{ran.stderr}"
+    built = sorted(path.name for path in (uv_workspace / "dist").iterdir())
+    if tag:
+        assert built == ["beta-1.2.0-py3-none-any.whl", "beta-1.2.0.tar.gz"]  # only beta
+        assert (uv_workspace / "release-notes.md").read_text() == "### Added\n\n- First release.\n"
+    else:
+        assert len(built) == 6  # every package's wheel and sdist

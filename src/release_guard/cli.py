@@ -22,6 +22,10 @@ COMMANDS = {
     "install": ("release_guard.install", "install the pre-push tag guard into this repository"),
     "init": ("release_guard.init", "set release-guard up in a project"),
     "prepare": ("release_guard.prepare", "bump the version and date the changelog for a release"),
+    "packages": (
+        "release_guard.packages",
+        "print the directories to build (a workspace's packages)",
+    ),
 }
 
 
