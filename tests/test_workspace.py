@@ -467,11 +467,9 @@ def ci_step(name: str) -> str:
     return script
 
 
-@pytest.mark.parametrize("tag", ["beta-v1.2.0", None], ids=["tag-build", "branch-build"])
-def test_ci_build_verify_and_notes_steps_on_a_workspace(
-    uv_workspace: Path, tag: str | None
-) -> None:
-    """The `run:` steps of ci.yml, run by bash in the workspace as the runner would."""
+def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedProcess[str]:
+    """One `run:` step of ci.yml, run by bash in the workspace as the runner would (the build
+    without isolation: the test environment holds hatchling)."""
     import os
 
     env = {
@@ -480,15 +478,19 @@ def test_ci_build_verify_and_notes_steps_on_a_workspace(
         "GITHUB_REF_TYPE": "tag" if tag else "branch",
         "GITHUB_REF_NAME": tag or "main",
     }
+    script = ci_step(name).replace("python -m build", "python -m build -n")
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize("tag", ["beta-v1.2.0", None], ids=["tag-build", "branch-build"])
+def test_ci_build_verify_and_notes_steps_on_a_workspace(
+    uv_workspace: Path, tag: str | None
+) -> None:
     steps = ["Build the wheel and sdist", "Verify the wheel and sdist"]
     for name in steps + (["Release notes from the changelog"] if tag else []):
-        ran = subprocess.run(
-            ["bash", "-e", "-c", ci_step(name).replace("python -m build", "python -m build -n")],
-            cwd=uv_workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        ran = run_ci_step(uv_workspace, name, tag)
         assert ran.returncode == 0, f"{name}:\n{ran.stdout}\n{ran.stderr}"
     built = sorted(path.name for path in (uv_workspace / "dist").iterdir())
     if tag:
@@ -496,3 +498,18 @@ def test_ci_build_verify_and_notes_steps_on_a_workspace(
         assert (uv_workspace / "release-notes.md").read_text() == "### Added\n\n- First release.\n"
     else:
         assert len(built) == 6  # every package's wheel and sdist
+
+
+def test_a_member_wheel_without_py_typed_fails_the_verify_step(uv_workspace: Path) -> None:
+    """The seed's fourth mistake, on one member: its wheel lacks a file its release needs."""
+    pyproject = uv_workspace / "packages/alpha/pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[tool.release-guard]\nwheel-files = ["alpha/__init__.py", "alpha/py.typed"]\n'
+    )
+    ran = run_ci_step(uv_workspace, "Build the wheel and sdist", "alpha-v1.0.0")
+    assert ran.returncode == 0, ran.stderr
+    verify = run_ci_step(uv_workspace, "Verify the wheel and sdist", "alpha-v1.0.0")
+    assert verify.returncode == 1
+    assert "alpha: dist/alpha-1.0.0-py3-none-any.whl: RG405" in verify.stdout
+    assert "alpha/py.typed" in verify.stdout
