@@ -198,9 +198,11 @@ def main() -> int:
         said = subprocess.run(guard, cwd=old_repo, input=old_input, capture_output=True, text=False)
         judged = [line for line in said.stdout.decode().splitlines() if "judged" in line]
         whole = median_seconds(guard, args.runs, cwd=old_repo, input=old_input)
+        processes = git_processes(old_repo, old_lines, shims)
         print(
             f"\nwhole-history push, {args.tags} tags a day apart: {whole:.3f} s (target <= 2 s), "
-            f"exit {said.returncode}; {' / '.join(line[:90] for line in judged)}"
+            f"{processes} git processes, exit {said.returncode}; "
+            f"{' / '.join(line[:90] for line in judged)}"
         )
 
         # a push without tags: the hook alone, on a branch line, against starting `true`

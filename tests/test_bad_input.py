@@ -166,7 +166,9 @@ def test_fifo_where_a_file_was_expected_does_not_hang(make_project: MakeProject)
 def test_symlink_loop_is_rg002(make_project: MakeProject) -> None:
     root = make_project(files={"CHANGELOG.md": None})
     (root / "CHANGELOG.md").symlink_to("CHANGELOG.md")
-    assert_input_error(run_rg("check", cwd=root), "CHANGELOG.md: RG002 ", "symbolic links")
+    assert_input_error(
+        run_rg("check", cwd=root), "CHANGELOG.md: RG002 ", "symbolic link on this path loops"
+    )
 
 
 def test_huge_file_is_rg002(make_project: MakeProject) -> None:
@@ -241,7 +243,9 @@ def test_exit_code_is_1_whatever_the_number_of_findings(
     changelog += "\n## [0.1.0] - 2026-02-07\n"
     result = run_rg("check", "--quiet", cwd=make_project(files={"CHANGELOG.md": changelog}))
     assert result.returncode == 1
-    assert result.stdout.count(" RG209 ") == count
+    assert result.stdout.count(": RG209 ") == min(count, 5)  # text output is bounded
+    if count > 5:
+        assert f"... and {count - 5} more RG209 findings not shown" in result.stdout
     assert result.stdout.endswith(f"Found {count} problem{'s' if count > 1 else ''}.\n")
 
 

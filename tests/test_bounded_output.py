@@ -43,3 +43,12 @@ def test_the_guard_bounds_per_tag(make_project: MakeProject) -> None:
             f"--format json` in a checkout of {tag} lists all"
         ) in result.stdout
     assert "Found 17 problems." in result.stdout  # 16 RG204 and theo-0.1.0's RG301
+
+
+def test_the_guard_json_keeps_every_finding(make_project: MakeProject) -> None:
+    root = make_project(files={"CHANGELOG.md": UNDATED})
+    git(root, "tag", "v0.1.0")
+    pushed = f"refs/tags/v0.1.0 {git(root, 'rev-parse', 'HEAD')} refs/tags/v0.1.0 {'0' * 40}\n"
+    result = run_rg("tag-guard", "origin", "--format", "json", cwd=root, input=pushed)
+    document = json.loads(result.stdout)
+    assert [f["code"] for f in document["findings"]] == ["RG204"] * 8

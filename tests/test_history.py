@@ -4,6 +4,7 @@ new releases only (release_guard/history.py), and still refuses a bad newest rel
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 from pathlib import Path
 
@@ -105,3 +106,14 @@ def test_push_tags_of_300_historical_tags_judges_the_newest_release_only(
         )
         assert "never move it" in pushed.stderr  # no advice to move a published tag alone
         assert pushed.stderr.count(" RG") == 1  # RG301, and no finding on any historical tag
+
+
+def test_a_tag_dated_in_the_future_does_not_make_the_others_history(tmp_path: Path) -> None:
+    repo = historical_repo(tmp_path, "1.0.0", "0.9.9")  # the newest release is bad
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2099-01-01T00:00:00+00:00"}
+    subprocess.run(["git", "tag", "-a", "-m", "x", "v0.9.9", "main"], cwd=repo, env=env, check=True)
+    pushed = subprocess.run(
+        ["git", "push", "origin", "main", "--tags"], cwd=repo, capture_output=True, text=True
+    )
+    assert pushed.returncode == 1
+    assert "v1.0.0:pyproject.toml:7: RG301" in pushed.stderr

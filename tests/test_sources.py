@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_CHANGELOG, MakeProject, checked, git, run_rg
+from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, checked, git, run_rg
 from release_guard.findings import InputError
 from release_guard.source import CatFile, GitCommit
 
@@ -95,3 +95,26 @@ def test_a_link_leaving_the_repository_or_looping_is_an_input_error_in_both(
 def test_a_dangling_link_is_a_missing_file_in_both(make_project: MakeProject) -> None:
     root = linked(make_project, {"CHANGELOG.md": "docs/gone.md"}, {"CHANGELOG.md": None})
     assert [f.code for f in checked(root).findings] == ["RG201"]
+
+
+def test_a_linked_package_directory_is_listed_as_a_directory_in_both(
+    make_project: MakeProject,
+) -> None:
+    """No backend config: detection lists src/ and must see the link as a package directory."""
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").replace(
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/theo"]\n', ""
+    )
+    root = linked(
+        make_project,
+        {"src/theo": "../lib/theo"},
+        {
+            "pyproject.toml": pyproject,
+            "src/theo/__init__.py": None,
+            "src/theo/py.typed": None,
+            "src/theo/_types.py": None,
+            "src/theo/proto/stt_worker.proto": None,
+            "lib/theo/__init__.py": '__version__ = "0.0.9"\n',
+        },
+    )
+    found = checked(root).findings
+    assert [(f.code, f.path) for f in found] == [("RG104", "src/theo/__init__.py")]

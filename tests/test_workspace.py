@@ -457,7 +457,7 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
 
 
 def ci_step(name: str) -> str:
-    import yaml
+    import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
 
     from release_guard.resources import shipped_bytes
 

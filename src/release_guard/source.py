@@ -6,7 +6,6 @@ through a single `git cat-file --batch` process), so every check reads through a
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from typing import IO, Protocol
@@ -112,6 +111,8 @@ class WorkTree:
         except IsADirectoryError:
             raise _not_a_file(path, "a directory") from None
         except OSError as error:
+            import errno  # lazy: only a failed open gets here
+
             if error.errno == errno.ELOOP:
                 raise link_error(path, path, "loops") from None
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None

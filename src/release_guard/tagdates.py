@@ -5,7 +5,8 @@ used (`1.2.0`, `v1.2.0`, `name-v1.2.0`: the version a tag ends in), the section'
 within DATE_WINDOW days of the tag's date: the tagger date of an annotated tag, the commit date
 of a lightweight one (git's `creatordate`, in the timezone it was recorded in, as the maintainer
 wrote the changelog date); for an annotated tag its commit's date counts too, so a tag added
-later to an old release is no finding. Every tag date comes from ONE `git for-each-ref`.
+later to an old release is no finding. Every tag date comes from ONE `git for-each-ref`, which
+also dates the pushed tags for the tag guard's history (release_guard.history).
 
 Run where git and the tags are at hand: the tag guard, `check --tag` and CI (docs/rules.md).
 """
@@ -28,10 +29,11 @@ class TagDates(NamedTuple):
     """The repository's tags, read once per run."""
 
     by_version: Mapping[str, Sequence[tuple[str, datetime.date]]]  # version -> (tag, date)
-    newest_first: Sequence[str]  # every release tag, newest first
+    by_tag: Mapping[str, datetime.date]  # every tag's own date (creatordate)
+    newest_first: tuple[str, ...]  # the newest release tags, as many as tag-format learning reads
 
 
-NO_TAGS = TagDates({}, [])
+NO_TAGS = TagDates({}, {}, ())
 
 
 def read_tag_dates(repo_dir: str) -> TagDates:
@@ -39,6 +41,7 @@ def read_tag_dates(repo_dir: str) -> TagDates:
     or where git fails (a shallow CI checkout simply has fewer tags)."""
     from release_guard.findings import InputError
     from release_guard.source import git_output
+    from release_guard.tagformat import NAMED_WINDOW
     from release_guard.tags import version_at_end
 
     try:
@@ -54,18 +57,23 @@ def read_tag_dates(repo_dir: str) -> TagDates:
     except InputError:
         return NO_TAGS
     by_version: dict[str, list[tuple[str, datetime.date]]] = {}
-    newest_first = []
+    by_tag: dict[str, datetime.date] = {}
+    newest_first: list[str] = []
     for line in listing.splitlines():
         created, committed, tag = line.split(" ", 2)
+        created_date = _iso_date(created)
+        if created_date is not None:
+            by_tag[tag] = created_date
         found = version_at_end(tag)
         if found is None:
             continue
-        newest_first.append(tag)
+        if len(newest_first) < NAMED_WINDOW:
+            newest_first.append(tag)
         for day in {created, committed} - {""}:
             date = _iso_date(day)
             if date is not None:
                 by_version.setdefault(found[1], []).append((tag, date))
-    return TagDates(by_version, newest_first)
+    return TagDates(by_version, by_tag, tuple(newest_first))
 
 
 def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:

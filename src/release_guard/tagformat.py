@@ -6,6 +6,7 @@ tags: CI, `--tag`, the tag guard) notes when the recent tags do not follow the c
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -13,6 +14,12 @@ RECENT = 3  # the newest release tags that decide: what the project does now, no
 # how far back a prefix naming the project is looked for: in a repository of two packages, the
 # other one may have made the last few releases
 NAMED_WINDOW = 30
+
+
+@functools.lru_cache(maxsize=8)
+def _learned(tags_newest_first: tuple[str, ...], project_name: str | None) -> str | None:
+    """`learn`, once per run: the tag guard asks for every tag it judges."""
+    return learn(tags_newest_first, project_name)
 
 
 def _recent_prefixes(tags_newest_first: Sequence[str]) -> list[str]:
@@ -95,10 +102,10 @@ def recent_tags(repo_dir: str) -> list[str]:
 
 
 def mismatch_note(
-    tags_newest_first: Sequence[str], tag_format: str, name: str | None
+    tags_newest_first: tuple[str, ...], tag_format: str, name: str | None
 ) -> str | None:
     """A note when the recent release tags follow another format than the configured one."""
-    learned = learn(tags_newest_first, name)
+    learned = _learned(tags_newest_first, name)
     if learned is None or learned == tag_format:
         return None
     return (

@@ -59,7 +59,7 @@ class Verdict(NamedTuple):
     config: Config | None  # the tagged commit's [tool.release-guard], when it could be read
     findings: list[Finding]
     notes: list[str]
-    history: bool = False  # an old release carried by the push, not judged (history.py)
+    skipped: str = ""  # why a tag is not judged (no release, history): one note per reason
 
     @property
     def refused(self) -> bool:
@@ -117,10 +117,10 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
         return []
     fallback = _FallbackConfig(repo_dir)
     workspaces: dict[str, Workspace] = {}  # by commit: a release of many packages reads one
+    tag_dates = read_tag_dates(repo_dir)
+    releases = [tag for tag, _ in tags if claimed_version(fallback.config, tag)]
+    old = historical(releases, tag_dates.by_tag)
     with CatFile(repo_dir) as cat_file:
-        releases = [(tag, sha) for tag, sha in tags if claimed_version(fallback.config, tag)]
-        old = historical(cat_file, releases)
-        tag_dates = read_tag_dates(repo_dir) if len(old) < len(tags) else None
         verdicts = [
             _history(tag)
             if tag in old
@@ -130,8 +130,14 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     return _check_release_branches(verdicts, repo_dir)
 
 
+HISTORY = (
+    f"history, not judged (more than {HISTORY_WINDOW} days older than the "
+    "newest release tag of this push; docs/tag-guard.md)"
+)
+
+
 def _history(tag: str) -> Verdict:
-    return Verdict(tag, None, False, judged=False, config=None, findings=[], notes=[], history=True)
+    return Verdict(tag, None, False, False, config=None, findings=[], notes=[], skipped=HISTORY)
 
 
 def judge_tag(
@@ -152,8 +158,8 @@ def judge_tag(
         project = load_project(source, inherited=fallback.table)
     except InputError as error:
         if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
-            note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
-            return verdict._replace(judged=False, notes=[note])
+            reason = "its commit has no pyproject.toml, and it is no release tag: not judged"
+            return verdict._replace(judged=False, skipped=reason)
         return verdict._replace(findings=[_at(tag, error.finding)])
     package: Package | None = None
     if project.is_workspace:
@@ -168,8 +174,8 @@ def judge_tag(
         package = workspace.match(tag)
         if package is None:
             if ignored(fallback.config, tag) or claimed_version(project.config, tag) is None:
-                note = f"{tag}: {why_no_release(fallback.config, tag)}: not judged"
-                return verdict._replace(judged=False, notes=[note])
+                why = why_no_release(fallback.config, tag)
+                return verdict._replace(judged=False, skipped=f"{why}: not judged")
             return verdict._replace(findings=[_at(tag, workspace.unmatched(tag))])
         source, project = package.source(source), package.project
         tag_dates = package_tag_dates(tag_dates, workspace, package)
@@ -180,8 +186,7 @@ def judge_tag(
         why = why_no_release(
             config if claimed_version(config, tag) is None else fallback.config, tag
         )
-        note = f"{tag}: {why}: not judged"
-        return verdict._replace(judged=False, notes=[note])
+        return verdict._replace(judged=False, skipped=f"{why}: not judged")
     try:
         outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
@@ -368,14 +373,11 @@ def _refusal(verdicts: list[Verdict], remote: str | None) -> str:
 
 def _summary_note(verdicts: list[Verdict]) -> list[str]:
     judged = [v.tag for v in verdicts if v.judged]
-    history = [v.tag for v in verdicts if v.history]
-    notes = []
-    if history:
-        days = HISTORY_WINDOW // (24 * 3600)
-        notes.append(
-            f"{_some(history)}: history, not judged (more than {days} days older than the "
-            "newest release tag of this push; docs/tag-guard.md)"
-        )
+    skipped: dict[str, list[str]] = {}
+    for verdict in verdicts:
+        if verdict.skipped:
+            skipped.setdefault(verdict.skipped, []).append(verdict.tag)
+    notes = [f"{_some(tags)}: {reason}" for reason, tags in skipped.items()]
     if not judged:
         return [*notes, "no release tag in this push"]
     return [

@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 # A release-looking version at the end of a name: numbers joined by dots, then the PEP 440 or
 # SemVer pre/post/dev markers. Compiled only when a tag is classified (never at commit time).
 MAX_TAG_LENGTH = 255  # git's own limit for a name on most file systems; bounds the search
-_VERSION_AT_END = (
-    r"(\d+(?:\.\d+)*(?:[-_.+]?(?:a|b|c|rc|alpha|beta|pre|preview|post|rev|r|dev)[-_.]?\d*)*)$"
-)
+# At most three markers (`1.0rc1.post2.dev3`): a bounded repetition, so that names such as
+# `1.0rcrcrc...` cannot make the search backtrack exponentially; and a version starts after
+# neither a digit nor a dot, so the search does not restart inside `1.1.1...` (linear time).
+_VERSION_AT_END = r"(?<![\d.])(\d+(?:\.\d+)*(?:[-_.+]?(?:a|b|c|rc|alpha|beta|pre|preview|post|rev|r|dev)[-_.]?\d*){0,3})$"
 
 
 def version_at_end(tag: str) -> tuple[str, str] | None:

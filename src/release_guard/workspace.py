@@ -350,7 +350,6 @@ def package_tag_dates(
     """The repository's tags that are this package's: another package's 1.0.0 is not its."""
     if tag_dates is None:
         return None
-    from release_guard.tagdates import TagDates
 
     def ours(tag: str) -> bool:
         matched = workspace.match(tag)
@@ -361,7 +360,8 @@ def package_tag_dates(
         for version, pairs in tag_dates.by_version.items()
         if (kept := [pair for pair in pairs if ours(pair[0])])
     }
-    return TagDates(by_version, [tag for tag in tag_dates.newest_first if ours(tag)])
+    newest_first = tuple(tag for tag in tag_dates.newest_first if ours(tag))
+    return tag_dates._replace(by_version=by_version, newest_first=newest_first)
 
 
 def _tag_from_environment(workspace: Workspace, notes: list[str]) -> str | None:
