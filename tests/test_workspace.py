@@ -513,3 +513,38 @@ def test_a_member_wheel_without_py_typed_fails_the_verify_step(uv_workspace: Pat
     assert verify.returncode == 1
     assert "alpha: dist/alpha-1.0.0-py3-none-any.whl: RG405" in verify.stdout
     assert "alpha/py.typed" in verify.stdout
+
+
+def test_git_processes_do_not_grow_with_the_number_of_package_tags(tmp_path: Path) -> None:
+    """A release of many packages at once: one cat-file, one for-each-ref, whatever the count."""
+    import os
+    import stat
+
+    repo = tmp_path / "many"
+    files: dict[str, str | bytes] = {"pyproject.toml": ROOT_PYPROJECT}
+    for number in range(12):
+        files.update(member(f"p{number:02d}", f"1.{number}.0"))
+    write(repo, files)
+    git(repo, "init", "-q")
+    commit_all(repo, "many")
+    sha = git(repo, "rev-parse", "HEAD")
+    real_git = subprocess.run(
+        ["sh", "-c", "command -v git"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    log = shim / "log"
+    (shim / "git").write_text(f'#!/bin/sh\necho "$1" >> "{log}"\nexec "{real_git}" "$@"\n')
+    (shim / "git").chmod((shim / "git").stat().st_mode | stat.S_IEXEC)
+    env = {"PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
+
+    def processes(tags: list[str]) -> int:
+        log.write_text("")
+        lines = "".join(f"refs/tags/{tag} {sha} refs/tags/{tag} {ZERO}\n" for tag in tags)
+        result = run_rg("tag-guard", cwd=repo, env=env, input=lines)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"judged {len(tags)} release tag" in result.stdout
+        return len(log.read_text().splitlines())
+
+    tags = [f"p{number:02d}-v1.{number}.0" for number in range(12)]
+    assert processes(tags[:1]) == processes(tags) == 2  # cat-file --batch, for-each-ref
