@@ -548,3 +548,36 @@ def test_git_processes_do_not_grow_with_the_number_of_package_tags(tmp_path: Pat
 
     tags = [f"p{number:02d}-v1.{number}.0" for number in range(12)]
     assert processes(tags[:1]) == processes(tags) == 2  # cat-file --batch, for-each-ref
+
+
+def test_tag_matching_names_longest_prefix_and_ignore_tags(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": ROOT_PYPROJECT
+        + '\n[tool.release-guard]\nignore-tags = ["legacy-v*"]\n'
+        + '\n[[tool.release-guard.packages]]\npath = "packages/pkg"\ntag-format = "pkg-{version}"\n'
+        + '\n[[tool.release-guard.packages]]\npath = "packages/pkg-2"\n'
+        + 'tag-format = "pkg-2-{version}"\n',
+    }
+    files.update(member("pkg", "1.0.0"))
+    files.update(member("pkg-2", "3.0.0"))
+    files.update(member("My_Tool", "0.5.0"))
+    write(tmp_path, files)
+    # pkg-2-3.0.0 also follows pkg-{version} (version "2-3.0.0"): the longer prefix wins
+    assert run_rg("check", "--tag", "pkg-2-3.0.0", cwd=tmp_path).returncode == 0
+    assert run_rg("check", "--tag", "pkg-1.0.0", cwd=tmp_path).returncode == 0
+    # a name as written and as PEP 503 writes it
+    assert run_rg("check", "--tag", "my-tool-v0.5.0", cwd=tmp_path).returncode == 0
+    assert run_rg("check", "--tag", "My_Tool-v0.5.0", cwd=tmp_path).returncode == 0
+    wrong = run_rg("check", "--tag", "My_Tool-v0.6.0", cwd=tmp_path)
+    assert "My_Tool: packages/My_Tool/pyproject.toml:7: RG301" in wrong.stdout
+    assert "(expected tag My_Tool-v0.5.0 for version 0.5.0)" in wrong.stdout
+
+    git(tmp_path, "init", "-q")
+    commit_all(tmp_path, "initial")
+    sha = git(tmp_path, "rev-parse", "HEAD")
+    lines = "".join(
+        f"refs/tags/{tag} {sha} refs/tags/{tag} {ZERO}\n" for tag in ("legacy-v0.1.0", "pkg-1.0.0")
+    )
+    guarded = run_rg("tag-guard", cwd=tmp_path, input=lines)
+    assert guarded.returncode == 0, guarded.stdout + guarded.stderr
+    assert "judged 1 release tag: pkg-1.0.0" in guarded.stdout
