@@ -581,3 +581,11 @@ def test_tag_matching_names_longest_prefix_and_ignore_tags(tmp_path: Path) -> No
     guarded = run_rg("tag-guard", cwd=tmp_path, input=lines)
     assert guarded.returncode == 0, guarded.stdout + guarded.stderr
     assert "judged 1 release tag: pkg-1.0.0" in guarded.stdout
+
+
+def test_uv_exclude_takes_a_member_out(uv_workspace: Path) -> None:
+    write(uv_workspace, {"pyproject.toml": ROOT_PYPROJECT + 'exclude = ["packages/gamma"]\n'})
+    assert run_rg("packages", cwd=uv_workspace).stdout == "packages/alpha\npackages/beta\n"
+    result = run_rg("check", "--tag", "gamma-v0.3.0", cwd=uv_workspace)
+    assert result.returncode == 1
+    assert "follows no package's tag-format (alpha-v{version}, beta-v{version})" in result.stdout
