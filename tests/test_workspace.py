@@ -440,15 +440,19 @@ def test_a_member_pinned_out_of_range_is_reported_and_prepare_names_it(uv_worksp
 def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspace: Path) -> None:
     (uv_workspace / "packages/beta/CHANGELOG.md").rename(uv_workspace / "packages/beta/CHANGES.md")
     commit_all(uv_workspace, "beta keeps CHANGES.md")
+    git(uv_workspace, "tag", "gamma/v0.3.0")  # gamma's releases are tagged name/vX.Y.Z
+    git(uv_workspace, "tag", "alpha-v1.0.0")
     result = run_rg("init", cwd=uv_workspace)
     assert result.returncode == 0, result.stdout + result.stderr
     pyproject = (uv_workspace / "pyproject.toml").read_text()
     assert pyproject == ROOT_PYPROJECT + (
         '\n[[tool.release-guard.packages]]\npath = "packages/beta"\n'
         'changelog = "packages/beta/CHANGES.md"\n'
+        '\n[[tool.release-guard.packages]]\npath = "packages/gamma"\n'
+        'tag-format = "gamma/v{version}"\n'
     )
     release = (uv_workspace / ".github/workflows/release.yml").read_text()
-    assert 'tags: ["alpha-v*", "beta-v*", "gamma-v*"]' in release
+    assert 'tags: ["alpha-v*", "beta-v*", "gamma/v*"]' in release
     assert not (uv_workspace / "CHANGELOG.md").exists()  # a virtual root releases nothing
     commit_all(uv_workspace, "adopt release-guard")
     again = run_rg("init", cwd=uv_workspace)

@@ -206,7 +206,9 @@ def _workspace_config(
     from release_guard.workspace import load_workspace
 
     workspace = load_workspace(source, project)
+    tags = recent_tags(root)
     entries: list[dict[str, object]] = []
+    formats: list[str] = []
     facts = []
     planned: list[tuple[Change | None, str]] = []
     for package in workspace.packages:
@@ -221,10 +223,16 @@ def _workspace_config(
         found = _find_version_files(package.project, tree, version)
         if found and sorted(found) != sorted(detected):
             keys["version-files"] = [package.in_repository(path) for path in found]
+        tag_format = _named_tag_format(tags, package.name)
+        if tag_format is not None and tag_format not in package.tag_formats:
+            keys["tag-format"] = tag_format
+            formats.append(tag_format)
+        else:
+            formats += package.tag_formats
         facts.append(
             f"{package.name} ({package.path}): version {version or 'not found'}, changelog "
             f"{keys.get('changelog', package.in_repository(config.changelog))}, tags "
-            f"{package.tag_formats[0]}"
+            f"{keys.get('tag-format', package.tag_formats[0])}"
         )
         if keys:
             entries.append({"path": package.path, **keys})
@@ -241,8 +249,20 @@ def _workspace_config(
         block = (None, f"{PYPROJECT}: no package table needed; detected:{detected_lines}")
     else:
         block = _packages_block(source, entries, detected_lines)
-    patterns = [fmt.replace("{version}", "*") for fmt in workspace.formats()]
+    patterns = [tag_format.replace("{version}", "*") for tag_format in formats]
     return [block, *planned], patterns
+
+
+def _named_tag_format(tags: list[str], name: str) -> str | None:
+    """The format of the recent release tags whose prefix is the package's name (`alpha/v`,
+    `alpha-`), else None: another package's tags say nothing about this one's."""
+    from release_guard.versions.detect import canonical_name
+
+    learned = learn(tags, name)
+    if learned is None:
+        return None
+    stem = re.sub(r"[-_/.]?[vV]?[-_/.]?$", "", learned.partition("{version}")[0])
+    return learned if stem and canonical_name(stem) == canonical_name(name) else None
 
 
 def _packages_block(
