@@ -294,8 +294,9 @@ def test_hatch_style_push_judges_each_tag_against_its_package(hatch_style: Path)
             {},
             "packages alpha (packages/alpha) and beta (packages/beta) share the tag-format",
         ),
+        ("[tool.uv.workspace]\n", {}, "the workspace has no package"),
     ],
-    ids=["glob-matches-nothing", "outside", "no-pyproject", "same-prefix"],
+    ids=["glob-matches-nothing", "outside", "no-pyproject", "same-prefix", "no-package"],
 )
 def test_bad_workspaces_are_one_coded_line(
     tmp_path: Path, root: str, extra: dict[str, str | bytes], message: str

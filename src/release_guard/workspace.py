@@ -112,6 +112,8 @@ def load_workspace(source: Source, root: Project) -> Workspace:
     packages = tuple(
         _load_package(source, root, path, entry, locked) for path, entry in members.items()
     )
+    if not packages:
+        raise _error("the workspace has no package: name its members, or declare packages")
     _refuse_shared_formats(packages)
     return Workspace(root, packages)
 
@@ -127,7 +129,7 @@ def _member_paths(source: Source, root: Project) -> dict[str, PackageEntry | Non
     """Each package's directory, with its [[tool.release-guard.packages]] table when it has one."""
     members: dict[str, PackageEntry | None] = {}
     uv = dig(root.pyproject, "tool", "uv", "workspace")
-    if uv:
+    if "workspace" in dig(root.pyproject, "tool", "uv"):
         if dig(root.pyproject, "project"):
             members["."] = None  # uv's root with a [project] is a member too
         globs = _strings(uv, "members", root)
