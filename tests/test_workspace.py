@@ -337,7 +337,7 @@ def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
     commit_all(uv_workspace, "entries")
     unnamed = run_rg("prepare", "minor", cwd=uv_workspace)
     assert unnamed.returncode == 2
-    assert "RG601 a workspace releases one package at a time" in unnamed.stderr
+    assert "RG601 a workspace releases the packages named with --package" in unnamed.stderr
     assert "packages: alpha, beta, gamma" in unnamed.stderr
 
     result = run_rg(

@@ -302,8 +302,6 @@ def check_workspace(
     notes: list[str] = []
     if tag is None and tag_from_environment:
         tag = _tag_from_environment(workspace, notes)
-        if tag is not None and workspace.match(tag) is None:
-            return Outcome([workspace.unmatched(tag)], notes)
     if tag is not None:
         package = workspace.match(tag)
         if package is None:
@@ -411,7 +409,7 @@ def plan_packages(
     if not names:
         raise Refusal(
             "RG601",
-            f"a workspace releases one package at a time: name it (packages: {known})",
+            f"a workspace releases the packages named with --package (packages: {known})",
             "release-guard prepare --package NAME VERSION|major|minor|patch",
         )
     chosen = []
