@@ -594,3 +594,60 @@ def test_uv_exclude_takes_a_member_out(uv_workspace: Path) -> None:
     result = run_rg("check", "--tag", "gamma-v0.3.0", cwd=uv_workspace)
     assert result.returncode == 1
     assert "follows no package's tag-format (alpha-v{version}, beta-v{version})" in result.stdout
+
+
+# -- release.yml, run locally on a workspace -----------------------------------------------------
+
+PRE_COMMIT_LOCAL = """\
+repos:
+  - repo: local
+    hooks:
+      - id: release-guard
+        name: release-guard
+        entry: release-guard check
+        language: unsupported
+        pass_filenames: false
+        always_run: true
+"""
+
+
+def test_release_workflow_publishes_only_the_tagged_package(
+    uv_workspace: Path, tmp_path: Path
+) -> None:
+    """init's release.yml and ci.yml, run locally (tests/workflow_runner.py) for `beta-v1.2.0`:
+    the gate passes, only beta is built, verified and published, with beta's notes."""
+    from release_guard.resources import shipped_bytes
+    from workflow_runner import LocalRunner
+
+    write(
+        uv_workspace,
+        {
+            "pyproject.toml": ROOT_PYPROJECT
+            + '\n[tool.mypy]\nfiles = ["packages"]\n'
+            + '\n[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src"]\n',
+            ".pre-commit-config.yaml": PRE_COMMIT_LOCAL,
+            "tests/test_members.py": "import alpha\n\n\ndef test_alpha() -> None:\n"
+            '    assert alpha.__version__ == "1.0.0"\n',
+            ".github/workflows/ci.yml": shipped_bytes("ci.yml"),
+        },
+    )
+    assert run_rg("init", cwd=uv_workspace).returncode == 0  # writes release.yml's trigger
+    commit_all(uv_workspace, "adopt release-guard")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(uv_workspace, "tag", "-a", "beta-v1.2.0", "-m", "beta 1.2.0")
+    git(uv_workspace, "push", "-q", str(remote), "HEAD:refs/heads/main", "refs/tags/beta-v1.2.0")
+
+    caches = tmp_path / "caches"
+    env = {"PRE_COMMIT_HOME": str(caches / "pre-commit"), "MYPY_CACHE_DIR": str(caches / "mypy")}
+    replaced = {"Install the project and its tools": "the test environment's tools on PATH"}
+    runner = LocalRunner(
+        remote, "beta-v1.2.0", tmp_path / "run", Path(sys.executable).parent, replaced, env
+    )
+    result = runner.run(".github/workflows/release.yml")
+    failed = result.failed_step()
+    assert failed is None, failed.report()
+    [call] = runner.gh_calls()
+    assert call["tag"] == "beta-v1.2.0"
+    assert sorted(call["files"]) == ["beta-1.2.0-py3-none-any.whl", "beta-1.2.0.tar.gz"]
+    assert call["notes"].strip() == "### Added\n\n- First release."
