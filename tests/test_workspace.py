@@ -454,6 +454,14 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
     )
     release = (uv_workspace / ".github/workflows/release.yml").read_text()
     assert 'tags: ["alpha-v*", "beta-v*", "gamma/v*"]' in release
+    tools = Path(sys.executable).parent
+    workflows = uv_workspace / ".github/workflows"
+    for linter in (
+        [str(tools / "actionlint"), "-no-color", *sorted(map(str, workflows.glob("*.yml")))],
+        [str(tools / "zizmor"), "--offline", "--persona=pedantic", str(workflows)],
+    ):
+        linted = subprocess.run(linter, capture_output=True, text=True)
+        assert linted.returncode == 0, linted.stdout + linted.stderr
     assert not (uv_workspace / "CHANGELOG.md").exists()  # a virtual root releases nothing
     commit_all(uv_workspace, "adopt release-guard")
     again = run_rg("init", cwd=uv_workspace)
