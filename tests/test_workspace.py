@@ -335,6 +335,9 @@ def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
         write(uv_workspace, {f"packages/{name}/CHANGELOG.md": changelog("1.0.0", "New thing.")})
     write(uv_workspace, {"packages/beta/CHANGELOG.md": changelog("1.2.0", "New thing.")})
     commit_all(uv_workspace, "entries")
+    nothing = run_rg("prepare", "--package", "gamma", "minor", cwd=uv_workspace)
+    assert nothing.returncode == 2
+    assert "gamma: packages/gamma/CHANGELOG.md:3: RG601 [Unreleased] in" in nothing.stderr
     unnamed = run_rg("prepare", "minor", cwd=uv_workspace)
     assert unnamed.returncode == 2
     assert "RG601 a workspace releases the packages named with --package" in unnamed.stderr

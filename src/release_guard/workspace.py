@@ -46,12 +46,17 @@ class Package(NamedTuple):
         return path if self.path == "." else posixpath.normpath(posixpath.join(self.path, path))
 
     def locate(self, finding: Finding) -> Finding:
-        """The finding located in the repository, naming this package."""
+        """The finding located in the repository, naming this package; the package's files
+        its message names are named from the root too."""
         path = finding.path
         message = finding.message
-        changelog = self.project.config.changelog
-        if changelog.startswith("../"):  # kept outside the package: named from the root
-            message = message.replace(changelog, self.in_repository(changelog))
+        if self.path != ".":
+            import re
+
+            for own in sorted(set(self.project.own_files()), key=len, reverse=True):
+                named = rf"(?<![\w./-]){re.escape(own)}(?![\w/-])"
+                replacement = self.in_repository(own).replace("\\", "\\\\")  # literal
+                message = re.sub(named, replacement, message)
         return finding._replace(
             path=None if path is None else self.in_repository(path),
             message=message,
@@ -427,7 +432,13 @@ def plan_packages(
     plans = []
     made: dict[str, Change] = {}  # by path: packages released together share uv.lock
     for package in chosen:
-        plan = plan_release(package.project, package.source(Overlay(source, list(made.values()))))
+        try:
+            plan = plan_release(
+                package.project, package.source(Overlay(source, list(made.values())))
+            )
+        except InputError as error:  # a refusal (RG6xx) stays one, located in the repository
+            error.finding = package.locate(error.finding)
+            raise
         changes = []
         for change in plan.changes:
             path = package.in_repository(change.path)
