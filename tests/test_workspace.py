@@ -662,3 +662,10 @@ def test_release_workflow_publishes_only_the_tagged_package(
     assert call["tag"] == "beta-v1.2.0"
     assert sorted(call["files"]) == ["beta-1.2.0-py3-none-any.whl", "beta-1.2.0.tar.gz"]
     assert call["notes"].strip() == "### Added\n\n- First release."
+
+
+def test_check_inside_a_member_judges_the_workspace(uv_workspace: Path) -> None:
+    member_dir = uv_workspace / "packages/gamma/src"
+    result = run_rg("check", "--tag", "gamma-v0.4.0", cwd=member_dir)
+    assert result.returncode == 1
+    assert "gamma: packages/gamma/pyproject.toml:7: RG301" in result.stdout
