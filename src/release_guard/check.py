@@ -37,7 +37,7 @@ def run_checks(
     if project is None:
         project = load_project(source)
         if project.is_workspace:
-            from release_guard.workspace import check_workspace
+            from release_guard.workspace.judge import check_workspace
 
             return check_workspace(source, project, tag, today, tag_from_environment, tag_dates)
     notes: list[str] = []

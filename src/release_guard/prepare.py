@@ -117,7 +117,7 @@ def prepare(
     source = WorkTree(root)
     project = load_project(source)
     if project.is_workspace or packages:
-        from release_guard.workspace import plan_packages
+        from release_guard.workspace.prepare import plan_packages
 
         plans, judge = plan_packages(
             source, project, packages, lambda p, s: plan_release(p, s, target, day)

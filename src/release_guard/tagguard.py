@@ -163,7 +163,7 @@ def judge_tag(
         return verdict._replace(findings=[_at(tag, error.finding)])
     package: Package | None = None
     if project.is_workspace:
-        from release_guard.workspace import package_tag_dates, workspace_at
+        from release_guard.workspace.judge import package_tag_dates, workspace_at
 
         try:
             workspace = workspace_at(

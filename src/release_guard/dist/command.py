@@ -182,7 +182,7 @@ def _verify_dist(argv: Sequence[str] | None) -> int:
         project = load_project(source)
         dists, findings = collect_dists(args.dists, root)
         if project.is_workspace:
-            from release_guard.workspace import verify_workspace_dists
+            from release_guard.workspace.dist import verify_workspace_dists
 
             return verify_workspace_dists(
                 source, project, dists, findings, args.tag, args.version, _verify_each, _summary
