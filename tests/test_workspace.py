@@ -112,6 +112,11 @@ def test_the_seed_mistakes_on_one_member_name_it_and_spare_the_others(uv_workspa
     }
     text = run_rg("check", cwd=uv_workspace).stdout
     assert "alpha: packages/alpha/src/alpha/__init__.py:1: RG104 version '1.0.0'" in text
+    annotations = run_rg("check", "--format", "github", cwd=uv_workspace).stdout
+    assert (
+        "::error file=packages/alpha/src/alpha/__init__.py,line=1,title=RG104 version-mismatch"
+        "::alpha: version '1.0.0' differs from '1.1.0' in packages/alpha/pyproject.toml"
+    ) in annotations
 
     # the release rules: a tag naming another version, unreleased entries at release
     released = run_rg("check", "--tag", "alpha-v2.0.0", cwd=uv_workspace)
