@@ -674,3 +674,19 @@ def test_check_inside_a_member_judges_the_workspace(uv_workspace: Path) -> None:
     result = run_rg("check", "--tag", "gamma-v0.4.0", cwd=member_dir)
     assert result.returncode == 1
     assert "gamma: packages/gamma/pyproject.toml:7: RG301" in result.stdout
+
+
+def test_changelog_dates_are_compared_with_the_package_own_tags(
+    uv_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RG306 in CI: beta's old 1.0.0 tag says nothing about alpha's 1.0.0 section."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-01-01T12:00:00+00:00")
+    git(uv_workspace, "commit", "-q", "--allow-empty", "-m", "an old beta release")
+    git(uv_workspace, "tag", "beta-v1.0.0")
+    result = run_rg("check", cwd=uv_workspace, env={"CI": "true"})
+    assert result.returncode == 0, result.stdout
+    # the same tag under alpha's name is alpha's, and far from its section's date
+    git(uv_workspace, "tag", "alpha-v1.0.0")
+    far = run_rg("check", cwd=uv_workspace, env={"CI": "true"})
+    assert far.returncode == 1
+    assert "alpha: packages/alpha/CHANGELOG.md:5: RG306" in far.stdout
