@@ -52,6 +52,8 @@ def changelog(version: str, unreleased: str = "", date: str = " - 2026-02-07") -
         "# Changelog\n\n## [Unreleased]\n"
         + (f"\n### Added\n\n- {unreleased}\n" if unreleased else "")
         + f"\n## [{version}]{date}\n\n### Added\n\n- First release.\n"
+        # an older release: the file's shape says Keep a Changelog even when the newest is undated
+        + "\n## [0.0.1] - 2026-01-01\n\n### Added\n\n- The start.\n"
     )
 
 

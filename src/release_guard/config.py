@@ -42,6 +42,9 @@ class Config(NamedTuple):
     sdist_files: tuple[str, ...] | None = None
     ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
     packages: tuple[PackageEntry, ...] = ()  # declared workspace packages
+    changelog_configured: bool = False  # False: discovery finds it (changelog/discovery.py)
+    changelog_format: str | None = None  # None: detected
+    pre_releases: str = "section"  # or "unreleased": see docs/changelogs.md
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -214,8 +217,12 @@ _KEYS = {
     "sdist-files",
     "ignore-tags",
     "packages",
+    "changelog-format",
+    "pre-releases",
 }
 _PACKAGE_KEYS = {"path", "tag-format", "changelog", "version-files"}
+CHANGELOG_FORMATS = ("keep-a-changelog", "markdown", "rst", "towncrier", "scriv", "none")
+PRE_RELEASE_MODES = ("section", "unreleased")
 
 
 def _read_config(
@@ -279,7 +286,22 @@ def _read_config(
             raise fail("version-files must be a list", "version-files")
         return tuple(_version_file(entry, fail, path, project.name) for entry in raw)
 
-    changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
+    changelog_format = table.get("changelog-format")
+    if changelog_format is not None and changelog_format not in CHANGELOG_FORMATS:
+        raise fail(
+            f"changelog-format must be one of {', '.join(CHANGELOG_FORMATS)}, not {changelog_format!r}",
+            "changelog-format",
+        )
+    if table.get("changelog") is False:  # the notes live elsewhere (GitHub Releases)
+        changelog_format = "none"
+        changelog = "CHANGELOG.md"
+    else:
+        changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
+    pre_releases = string("pre-releases", "section")
+    if pre_releases not in PRE_RELEASE_MODES:
+        raise fail(
+            f"pre-releases must be 'section' or 'unreleased', not {pre_releases!r}", "pre-releases"
+        )
     tag_format = valid_tag_format(string("tag-format", "v{version}"))
     scheme = string("version-scheme", "pep440")
     if scheme not in ("pep440", "semver"):
@@ -348,6 +370,9 @@ def _read_config(
         sdist_files=strings("sdist-files"),
         ignore_tags=strings("ignore-tags") or (),
         packages=tuple(packages),
+        changelog_configured="changelog" in table and changelog_format != "none",
+        changelog_format=changelog_format,
+        pre_releases=pre_releases,
     )
 
 

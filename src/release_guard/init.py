@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
@@ -43,6 +43,9 @@ from release_guard.tagformat import learn, other_packages, recent_tags
 from release_guard.versions.files import read_version_file
 from release_guard.versions.rules import check_versions
 
+if TYPE_CHECKING:
+    from release_guard.changelog.discovery import Located
+
 # Where users get the hook from. The project's public home is not settled yet: this constant
 # is the one place to change (docs/adoption.md, "The hook repository").
 HOOK_REPOSITORY = "https://github.com/release-guard/release-guard"
@@ -52,7 +55,6 @@ WORKFLOWS = (
     ("release.yml", ".github/workflows/release.yml"),
     ("ci.yml", ".github/workflows/ci.yml"),
 )
-CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
 
@@ -118,11 +120,10 @@ def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
     else:
         version = check_versions(project, source).version
         keys, detected = _config_keys(project, source, root, version)
-        changelog = keys.get("changelog", project.config.changelog)
-        assert isinstance(changelog, str)
+        located = _locate_changelog(project, source)
         config_and_changelogs = [
             _config_block(project, source, keys, detected),
-            _changelog(project, root, changelog, version, source),
+            _changelog(project, root, located, version),
         ]
     for planned, line in (
         *config_and_changelogs,
@@ -148,9 +149,13 @@ def _config_keys(
 ) -> tuple[dict[str, object], list[str]]:
     """The keys detection alone would get wrong, and what detection found: one line a fact."""
     keys: dict[str, object] = {}
-    changelog = _find_changelog(source)
-    if changelog is not None and changelog != project.config.changelog:
-        keys["changelog"] = changelog
+    located = _locate_changelog(project, source)
+    if located.found and located.format != "none":
+        # what was detected is written down, so that check reads the same file the same way
+        if located.path != project.config.changelog or project.config.changelog_configured:
+            keys["changelog"] = located.path
+        if located.format != "keep-a-changelog":
+            keys["changelog-format"] = located.format
     detected = [vf.path for vf in project.config.version_files if _carries(source, vf)]
     found = _find_version_files(project, source, version)
     if found and sorted(found) != sorted(detected):
@@ -164,7 +169,7 @@ def _config_keys(
         keys["ignore-tags"] = others
     facts = [f"version: {_version_origin(project, version)}"]
     facts += [f"version also in: {path}" for path in found or detected]
-    facts.append(f"changelog: {keys.get('changelog', project.config.changelog)}")
+    facts.append(f"changelog: {located.path} ({located.format})")
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
     if others:
         facts.append(f"other packages' tags, ignored: {', '.join(others)}")
@@ -216,9 +221,9 @@ def _workspace_config(
         config = package.project.config
         version = check_versions(package.project, tree).version
         keys: dict[str, object] = {}
-        changelog = _find_changelog(tree)
-        if changelog is not None and changelog != config.changelog:
-            keys["changelog"] = package.in_repository(changelog)
+        located = _locate_changelog(package.project, tree)
+        if located.found and located.format != "none" and located.path != config.changelog:
+            keys["changelog"] = package.in_repository(located.path)
         detected = [vf.path for vf in config.version_files if _carries(tree, vf)]
         found = _find_version_files(package.project, tree, version)
         if found and sorted(found) != sorted(detected):
@@ -236,9 +241,9 @@ def _workspace_config(
         )
         if keys:
             entries.append({"path": package.path, **keys})
-        if changelog is None:
-            path = package.in_repository(config.changelog)
-            planned.append(_changelog(package.project, root, path, version, source))
+        if not located.found:
+            located.path = package.in_repository(located.path)  # created from the root
+            planned.append(_changelog(package.project, root, located, version))
     detected_lines = "".join(f"\n  {fact}" for fact in facts)
     if has_config_table(project.pyproject) and project.config.packages:
         block: tuple[Change | None, str] = (
@@ -285,13 +290,17 @@ def _packages_block(
     return change, f"{PYPROJECT}: added [[tool.release-guard.packages]] for {names}{detected}"
 
 
-def _find_changelog(source: Source) -> str | None:
-    for directory in ("", "docs/"):
-        names = {name.lower(): name for name, is_dir in source.list_dir(directory or ".") or []}
-        for wanted in CHANGELOG_NAMES:
-            if wanted.lower() in names:
-                return directory + names[wanted.lower()]
-    return None
+def _locate_changelog(project: Project, source: Source) -> Located:
+    from release_guard.changelog.discovery import locate
+
+    config = project.config
+    return locate(
+        source,
+        project.pyproject,
+        config.changelog if config.changelog_configured else None,
+        config.changelog_format,
+        project.name,
+    )
 
 
 def _find_version_files(project: Project, source: Source, version: str | None) -> list[str]:
@@ -365,10 +374,15 @@ The format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
 
 
 def _changelog(
-    project: Project, root: str, path: str, version: str | None, source: Source
+    project: Project, root: str, located: Located, version: str | None
 ) -> tuple[Change | None, str]:
-    if source.read_bytes(path) is not None:
-        return None, f"{path}: exists"
+    """A Keep a Changelog file, only when the search found no changelog at all (never one
+    beside an existing changelog, whatever its name or format)."""
+    path = located.path
+    if located.format == "none":
+        return None, "changelog: none (changelog = false)"
+    if located.found:
+        return None, f"{path}: exists ({located.format})"
     text = CHANGELOG_HEAD
     from release_guard.pep440 import parse_version
 

@@ -122,13 +122,7 @@ class WorkTree:
                 raise _not_a_file(path, "a directory")
             if not stat.S_ISREG(status.st_mode):
                 raise _not_a_file(path, "a FIFO, socket or device")
-            limit = MAX_TEXT_BYTES + 1
-            with os.fdopen(descriptor, "rb", closefd=False) as handle:
-                # sized by the file: a read of the whole limit allocates 16 MiB every time
-                data = handle.read(min(status.st_size + 1, limit))
-                if len(data) > status.st_size and len(data) < limit:  # it grew meanwhile
-                    data += handle.read(limit - len(data))
-                return data
+            return _read_capped(descriptor, status.st_size)
         except OSError as error:
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         finally:
@@ -142,10 +136,29 @@ class WorkTree:
             return None
 
     def _is_dir(self, entry: os.DirEntry[str]) -> bool:
-        """A directory, or a link to one inside the repository (as GitCommit sees it)."""
-        if not entry.is_symlink():
-            return entry.is_dir()
-        return entry.is_dir() and self._inside(entry.path)
+        """A directory, or a link to one inside the repository (as GitCommit sees it); a
+        symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
+        try:
+            if not entry.is_symlink():
+                return entry.is_dir()
+            return entry.is_dir() and self._inside(entry.path)
+        except OSError:
+            return False
+
+
+def _read_capped(descriptor: int, expected: int) -> bytes:
+    """The file's bytes, at most one byte past the size limit. Reads are sized from fstat: a
+    16 MiB buffer per read made 200 small news fragments cost ~5 ms instead of ~0.6 ms."""
+    chunks = []
+    total = 0
+    while total <= MAX_TEXT_BYTES:
+        wanted = min(max(expected - total + 1, 4096), MAX_TEXT_BYTES + 1 - total)
+        chunk = os.read(descriptor, wanted)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _not_a_file(path: str, what: str) -> Exception:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from release_guard.findings import Finding
 
 if TYPE_CHECKING:
-    from release_guard.changelog import Changelog
+    from release_guard.changelog.model import Changelog
 
 DATE_WINDOW = 14  # days between a section's date and its tag's: a release prepared, then tagged
 
@@ -79,9 +79,9 @@ def read_tag_dates(repo_dir: str) -> TagDates:
 def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
     """RG306 for each dated release section whose date is far from every tag of its version."""
     findings = []
-    for section in changelog.releases():
+    for section in changelog.releases:
         tagged = tag_dates.by_version.get(section.version or "")
-        date = _iso_date(section.date)
+        date = section.date.day if section.date else None
         if not tagged or date is None:
             continue
         tag, tag_date = min(tagged, key=lambda pair: abs((pair[1] - date).days))

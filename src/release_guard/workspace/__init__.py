@@ -235,7 +235,9 @@ def _load_package(
         packages=(),
     )
     if entry is not None and entry.changelog is not None:
-        config = config._replace(changelog=_relative(entry.changelog, path))
+        config = config._replace(
+            changelog=_relative(entry.changelog, path), changelog_configured=True
+        )
     if entry is not None and entry.version_files is not None:
         truth = project.version_source.file
         files = (vf._replace(path=_relative(vf.path, path)) for vf in entry.version_files)
