@@ -29,7 +29,7 @@ CHANGELOG = """\
 
 - Greeting in two languages.
 
-## [0.1.0] - 2026-02-07
+## [0.1.0] - 2026-02-10
 
 ### Added
 
@@ -57,7 +57,7 @@ BACKENDS = {
             + '[project]\nname = "Greeter"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n',
             "src/greeter/__init__.py": INIT,
             "CITATION.cff": 'cff-version: 1.2.0\ntitle: greeter\nversion: "0.1.0"\n'
-            "date-released: 2026-02-07\nauthors:\n  - name: Ana\n",
+            "date-released: 2026-02-10\nauthors:\n  - name: Ana\n",
         },
         "pyproject.toml",
         "0.1.0 ([project].version in pyproject.toml)",
@@ -180,7 +180,7 @@ def test_release_with_every_backend(tmp_path: Path, name: str) -> None:
     git(root, "checkout", "--", backend.truth)
 
     # The release: prepare, then the commands it prints.
-    prepare = run_rg("prepare", "minor", "--date", "2026-02-15", cwd=root)
+    prepare = run_rg("prepare", "minor", "--date", "2026-02-20", cwd=root)
     assert prepare.returncode == 0, prepare.stdout + prepare.stderr
     commit = next(line for line in prepare.stdout.splitlines() if line.startswith("  git commit"))
     assert commit.split(" -- ")[1].split() == list(backend.rolled)
@@ -269,7 +269,7 @@ def test_read_only_backends_check_and_prepare(tmp_path: Path, name: str) -> None
     bump_only(root, truth, "0.1.1")
     assert "RG211" in run_rg("check", cwd=root).stdout
     git(root, "checkout", "--", truth)
-    prepare = run_rg("prepare", "minor", "--date", "2026-02-15", cwd=root)
+    prepare = run_rg("prepare", "minor", "--date", "2026-02-20", cwd=root)
     assert prepare.returncode == 0, prepare.stdout + prepare.stderr
     assert f"-- {truth} CHANGELOG.md" in prepare.stdout
     rolled = (root / truth).read_text()
@@ -297,7 +297,7 @@ def test_seed_mistakes_are_refused(tmp_path: Path, name: str) -> None:
     # 1. one file bumped, another that carries the version forgotten: refused at commit
     bump_only(root, bumped, "0.2.0")
     (root / "CHANGELOG.md").write_text(
-        CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-02-15\n")
+        CHANGELOG.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0] - 2026-02-20\n")
     )
     first = run_rg("check", cwd=root)
     assert f"{forgotten}:" in first.stdout
@@ -306,9 +306,9 @@ def test_seed_mistakes_are_refused(tmp_path: Path, name: str) -> None:
     # 2. the release section without a date: refused at commit
     assert run_rg("prepare", "minor", cwd=root).returncode == 2  # files are dirty: refused
     git(root, "checkout", "--", ".")
-    assert run_rg("prepare", "minor", "--date", "2026-02-15", cwd=root).returncode == 0
+    assert run_rg("prepare", "minor", "--date", "2026-02-20", cwd=root).returncode == 0
     changelog = (root / "CHANGELOG.md").read_text()
-    (root / "CHANGELOG.md").write_text(changelog.replace("## [0.2.0] - 2026-02-15", "## [0.2.0]"))
+    (root / "CHANGELOG.md").write_text(changelog.replace("## [0.2.0] - 2026-02-20", "## [0.2.0]"))
     assert "RG204" in run_rg("check", cwd=root).stdout
     (root / "CHANGELOG.md").write_text(changelog)
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def find_root(start: str) -> str:
     """The nearest directory at or above `start` that holds a pyproject.toml (or, for a
-    project without one, a setup.cfg or setup.py)."""
+    project without one, a setup.cfg or setup.py); in a workspace's member, the workspace's
+    root (docs/workspaces.md)."""
     current = os.path.abspath(start)
     while not any(
         os.path.isfile(os.path.join(current, name)) for name in (PYPROJECT, *LEGACY_FILES)
@@ -26,7 +27,26 @@ def find_root(start: str) -> str:
         if parent == current:
             return os.path.abspath(start)
         current = parent
-    return current
+    return _workspace_root(current) or current
+
+
+def _workspace_root(project: str) -> str | None:
+    """The directory above `project`, within its git repository, whose pyproject.toml declares
+    a workspace; None at the repository's root (one stat: where the hook runs)."""
+    current = project
+    while not os.path.exists(os.path.join(current, ".git")):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+        try:
+            with open(os.path.join(current, PYPROJECT), "rb") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        if b"[tool.uv.workspace]" in text or b"tool.release-guard.packages" in text:
+            return current
+    return None
 
 
 def add_root_argument(parser: argparse.ArgumentParser) -> None:

@@ -39,10 +39,15 @@ def run_checks(
 ) -> Outcome:
     """Every rule on one tree; with a tag (given, or of a CI tag build), the release rules too.
 
-    `project` is the tree's own, when the caller has already loaded it; `tag_dates`, the
+    `project` is the tree's own (or a workspace package's), when the caller has already loaded
+    it; without it, a workspace's packages are judged each (release_guard.workspace); `tag_dates`, the
     repository's tags by version, when git is at hand (RG306, release_guard.tagdates)."""
     if project is None:
         project = load_project(source)
+        if project.is_workspace:
+            from release_guard.workspace.judge import check_workspace
+
+            return check_workspace(source, project, tag, today, tag_from_environment, tag_dates)
     notes: list[str] = []
     if tag is None and tag_from_environment:
         tag = release_tag_from_environment(project, notes)

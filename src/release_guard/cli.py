@@ -23,6 +23,10 @@ COMMANDS = {
     "init": ("release_guard.init", "set release-guard up in a project"),
     "prepare": ("release_guard.prepare", "bump the version and date the changelog for a release"),
     "recover": ("release_guard.journal", "finish (or --undo) an interrupted prepare or init"),
+    "packages": (
+        "release_guard.packages",
+        "print the directories to build (a workspace's packages)",
+    ),
 }
 
 

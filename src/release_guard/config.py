@@ -19,6 +19,16 @@ LEGACY_FILES = ("setup.cfg", "setup.py")
 __all__ = ["PYPROJECT", "Config", "Project", "VersionFile", "VersionSource", "load_project"]
 
 
+class PackageEntry(NamedTuple):
+    """One `[[tool.release-guard.packages]]` table: a package of a workspace, its paths
+    relative to the repository root (release_guard.workspace)."""
+
+    path: str
+    tag_format: str | None = None
+    changelog: str | None = None
+    version_files: tuple[VersionFile, ...] | None = None
+
+
 class Config(NamedTuple):
     version_files: tuple[VersionFile, ...]
     version_files_configured: bool
@@ -30,6 +40,7 @@ class Config(NamedTuple):
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
     ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
+    packages: tuple[PackageEntry, ...] = ()  # declared workspace packages
     changelog_configured: bool = False  # False: discovery finds it (changelog/discovery.py)
     changelog_format: str | None = None  # None: detected
     pre_releases: str = "section"  # or "unreleased": see docs/changelogs.md
@@ -58,6 +69,13 @@ class Project(NamedTuple):
     pyproject_text: str
     pyproject: dict[str, Any]
 
+    @property
+    def is_workspace(self) -> bool:
+        """Several packages: a uv workspace, or packages declared in [tool.release-guard]."""
+        tool = self.pyproject.get("tool")
+        uv = tool.get("uv") if isinstance(tool, dict) else None
+        return bool(self.config.packages) or (isinstance(uv, dict) and "workspace" in uv)
+
     def line_of(self, pattern: str, table: str | None = None) -> int | None:
         """1-based line of the first line matching `pattern`, inside `[table]` when given."""
         return _line_of(self.pyproject_text, pattern, table)
@@ -84,7 +102,7 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
             )
         text = ""
     data = parse_toml(text, source.describe(PYPROJECT)) if text else {}
-    _table(data, "project", text)
+    project_table = _table(data, "project", text)
     table = _table(data, CONFIG_TABLE, text)
     configured = data
     if inherited is not None and not has_config_table(data):
@@ -92,10 +110,14 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
         table = inherited
     from release_guard.versions.detect import project_name, version_source
 
-    name = project_name(data, source)
+    # a workspace root without [project] releases nothing itself: nothing to detect
+    virtual = not project_table and ("packages" in table or "workspace" in dig(data, "tool", "uv"))
+    name = None if virtual else project_name(data, source)
     context = Context(data, source, name)
     try:
-        if "version-source" in table:
+        if virtual:
+            origin = VersionSource("missing", detail="a virtual workspace root has no version")
+        elif "version-source" in table:
             from release_guard.versions.detect import parse_version_source
 
             origin = parse_version_source(table["version-source"])
@@ -111,7 +133,8 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
 
 
 def has_config_table(data: dict[str, Any]) -> bool:
-    return "release-guard" in dig(data, "tool")
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "release-guard" in tool
 
 
 def parse_toml(text: str, where: str, path: str = PYPROJECT) -> dict[str, Any]:
@@ -192,15 +215,21 @@ _KEYS = {
     "wheel-files",
     "sdist-files",
     "ignore-tags",
+    "packages",
     "changelog-format",
     "pre-releases",
 }
+_PACKAGE_KEYS = {"path", "tag-format", "changelog", "version-files"}
 CHANGELOG_FORMATS = ("keep-a-changelog", "markdown", "rst", "towncrier", "scriv", "none")
 PRE_RELEASE_MODES = ("section", "unreleased")
 
 
 def _read_config(
-    data: dict[str, Any], text: str, project: Context, version_source: VersionSource
+    data: dict[str, Any],
+    text: str,
+    project: Context,
+    version_source: VersionSource,
+    detect_files: bool = True,
 ) -> Config:
     table = _table(data, CONFIG_TABLE, text)
 
@@ -238,6 +267,24 @@ def _read_config(
         except ValueError as error:
             raise fail(str(error), key) from None
 
+    def valid_tag_format(tag_format: str) -> str:
+        if tag_format.count("{version}") != 1 or any(
+            brace in tag_format.replace("{version}", "") for brace in "{}"
+        ):
+            raise fail(
+                "tag-format must contain {version} exactly once and no other braces: "
+                f"{tag_format!r}",
+                "tag-format",
+            )
+        if any(char.isspace() or char in "~^:?*[\\" for char in tag_format):
+            raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
+        return tag_format
+
+    def version_files_of(raw: object) -> tuple[VersionFile, ...]:
+        if not isinstance(raw, list):
+            raise fail("version-files must be a list", "version-files")
+        return tuple(_version_file(entry, fail, path, project.name) for entry in raw)
+
     changelog_format = table.get("changelog-format")
     if changelog_format is not None and changelog_format not in CHANGELOG_FORMATS:
         raise fail(
@@ -254,16 +301,7 @@ def _read_config(
         raise fail(
             f"pre-releases must be 'section' or 'unreleased', not {pre_releases!r}", "pre-releases"
         )
-    tag_format = string("tag-format", "v{version}")
-    if tag_format.count("{version}") != 1 or any(
-        brace in tag_format.replace("{version}", "") for brace in "{}"
-    ):
-        raise fail(
-            f"tag-format must contain {{version}} exactly once and no other braces: {tag_format!r}",
-            "tag-format",
-        )
-    if any(char.isspace() or char in "~^:?*[\\" for char in tag_format):
-        raise fail(f"tag-format {tag_format!r} cannot be a git tag name", "tag-format")
+    tag_format = valid_tag_format(string("tag-format", "v{version}"))
     scheme = string("version-scheme", "pep440")
     if scheme not in ("pep440", "semver"):
         raise fail(f"version-scheme must be 'pep440' or 'semver', not {scheme!r}", "version-scheme")
@@ -278,17 +316,44 @@ def _read_config(
         if RULES[code].fatal:
             raise fail(f"ignore cannot silence {code}: input errors always stop the run", "ignore")
 
+    packages = []
+    raw_packages = table.get("packages", [])
+    if not isinstance(raw_packages, list):
+        raise fail("packages must be a list of tables ([[tool.release-guard.packages]])")
+    for entry in raw_packages:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise fail('packages entries are tables with a path: path = "packages/name"')
+        unknown = sorted(set(entry) - _PACKAGE_KEYS)
+        if unknown:
+            raise fail(
+                f"packages entry has unknown key {unknown[0]!r} (known: "
+                f"{', '.join(sorted(_PACKAGE_KEYS))})"
+            )
+        entry_format = entry.get("tag-format")
+        entry_changelog = entry.get("changelog")
+        if entry_format is not None and not isinstance(entry_format, str):
+            raise fail("packages tag-format must be a string")
+        if entry_changelog is not None and not isinstance(entry_changelog, str):
+            raise fail("packages changelog must be a string")
+        packages.append(
+            PackageEntry(
+                entry["path"],
+                valid_tag_format(entry_format) if entry_format is not None else None,
+                path(entry_changelog, "changelog") if entry_changelog is not None else None,
+                version_files_of(entry["version-files"]) if "version-files" in entry else None,
+            )
+        )
+
     if "version-files" in table:
-        raw = table["version-files"]
-        if not isinstance(raw, list):
-            raise fail("version-files must be a list", "version-files")
-        version_files = tuple(_version_file(entry, fail, path, project.name) for entry in raw)
+        version_files = version_files_of(table["version-files"])
         configured = True
-    else:
+    elif detect_files:
         from release_guard.versions.detect import detected_version_files
 
         version_files = detected_version_files(project)
         configured = False
+    else:
+        version_files, configured = (), False
     truth = version_source.file.path if version_source.file else None
     version_files = tuple(vf for vf in version_files if vf.path != truth)
 
@@ -303,6 +368,7 @@ def _read_config(
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
         ignore_tags=strings("ignore-tags") or (),
+        packages=tuple(packages),
         changelog_configured="changelog" in table and changelog_format != "none",
         changelog_format=changelog_format,
         pre_releases=pre_releases,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from release_guard.findings import Finding, InputError
-from release_guard.source import Source, WorkTree, declared_encoding, read_text
+from release_guard.source import Source, declared_encoding, read_text
 
 BOM = b"\xef\xbb\xbf"
 # the suffix of write_atomic's temporary files: a run killed mid-write leaves one, and the
@@ -72,7 +72,7 @@ def replace_span(text: str, start: int, end: int, replacement: str) -> str:
 class Overlay:
     """A WorkTree as it will be once the changes are written: checks run on it first."""
 
-    def __init__(self, base: WorkTree, changes: Sequence[Change]) -> None:
+    def __init__(self, base: Source, changes: Sequence[Change]) -> None:
         self.base = base
         self.changed = {change.path: change.after for change in changes}
 

@@ -17,6 +17,7 @@ class Finding(NamedTuple):
     line: int | None = None
     column: int | None = None
     hint: str | None = None  # None: the rule's own hint from release_guard.rules
+    package: str | None = None  # the workspace package it is about (release_guard.workspace)
 
     def with_hint(self, hint: str) -> Finding:
         return self._replace(hint=hint)

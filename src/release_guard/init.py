@@ -45,7 +45,7 @@ from release_guard.report import (
     neutralise_workflow_commands,
     run_command,
 )
-from release_guard.source import WorkTree
+from release_guard.source import Source, WorkTree
 from release_guard.tagformat import learn, other_packages, recent_tags
 from release_guard.versions.files import read_version_file
 from release_guard.versions.rules import check_versions
@@ -125,14 +125,21 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
 def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
     changes: list[Change] = []
     report: list[str] = []
-    version = check_versions(project, source).version
-    keys, detected = _config_keys(project, source, root, version)
-    located = _locate_changelog(project, source)
+    tag_patterns: list[str] | None = None
+    if project.is_workspace:
+        config_and_changelogs, tag_patterns = _workspace_config(project, source, root)
+    else:
+        version = check_versions(project, source).version
+        keys, detected = _config_keys(project, source, root, version)
+        located = _locate_changelog(project, source)
+        config_and_changelogs = [
+            _config_block(project, source, keys, detected),
+            _changelog(project, root, located, version),
+        ]
     for planned, line in (
-        _config_block(project, source, keys, detected),
-        _changelog(project, root, located, version),
+        *config_and_changelogs,
         _pre_commit_config(source),
-        *(_workflow(source, name, path) for name, path in WORKFLOWS),
+        *(_workflow(source, name, path, tag_patterns) for name, path in WORKFLOWS),
     ):
         if planned is not None:
             changes.append(planned)
@@ -175,6 +182,8 @@ def _config_keys(
     facts += [f"version also in: {path}" for path in found or detected]
     facts.append(f"changelog: {located.path} ({located.format})")
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
+    if others:
+        facts.append(f"other packages' tags, ignored: {', '.join(others)}")
     return keys, facts
 
 
@@ -199,12 +208,100 @@ def _version_origin(project: Project, version: str | None) -> str:
     return f"{version} ({where})" if version else where
 
 
-def _carries(source: WorkTree, version_file: VersionFile) -> bool:
+def _carries(source: Source, version_file: VersionFile) -> bool:
     reading = read_version_file(source, version_file)
     return reading is not None and reading.version is not None
 
 
-def _locate_changelog(project: Project, source: WorkTree) -> Located:
+def _workspace_config(
+    project: Project, source: WorkTree, root: str
+) -> tuple[list[tuple[Change | None, str]], list[str]]:
+    """A workspace's part of the plan: `[[tool.release-guard.packages]]` tables only for the
+    packages detection gets wrong, a changelog for each package without one; and the packages'
+    tag patterns for release.yml's trigger."""
+    from release_guard.workspace import load_workspace
+
+    workspace = load_workspace(source, project)
+    tags = recent_tags(root)
+    entries: list[dict[str, object]] = []
+    formats: list[str] = []
+    facts = []
+    planned: list[tuple[Change | None, str]] = []
+    for package in workspace.packages:
+        tree = package.source(source)
+        config = package.project.config
+        version = check_versions(package.project, tree).version
+        keys: dict[str, object] = {}
+        located = _locate_changelog(package.project, tree)
+        if located.found and located.format != "none" and located.path != config.changelog:
+            keys["changelog"] = package.in_repository(located.path)
+        detected = [vf.path for vf in config.version_files if _carries(tree, vf)]
+        found = _find_version_files(package.project, tree, version)
+        if found and sorted(found) != sorted(detected):
+            keys["version-files"] = [package.in_repository(path) for path in found]
+        tag_format = _named_tag_format(tags, package.name)
+        if tag_format is not None and tag_format not in package.tag_formats:
+            keys["tag-format"] = tag_format
+            formats.append(tag_format)
+        else:
+            formats += package.tag_formats
+        facts.append(
+            f"{package.name} ({package.path}): version {version or 'not found'}, changelog "
+            f"{keys.get('changelog', package.in_repository(config.changelog))}, tags "
+            f"{keys.get('tag-format', package.tag_formats[0])}"
+        )
+        if keys:
+            entries.append({"path": package.path, **keys})
+        if not located.found:
+            located.path = package.in_repository(located.path)  # created from the root
+            planned.append(_changelog(package.project, root, located, version))
+    detected_lines = "".join(f"\n  {fact}" for fact in facts)
+    if has_config_table(project.pyproject) and project.config.packages:
+        block: tuple[Change | None, str] = (
+            None,
+            f"{PYPROJECT}: [[tool.release-guard.packages]] exist: left as they are{detected_lines}",
+        )
+    elif not entries:
+        block = (None, f"{PYPROJECT}: no package table needed; detected:{detected_lines}")
+    else:
+        block = _packages_block(source, entries, detected_lines)
+    patterns = [tag_format.replace("{version}", "*") for tag_format in formats]
+    return [block, *planned], patterns
+
+
+def _named_tag_format(tags: list[str], name: str) -> str | None:
+    """The format of the recent release tags whose prefix is the package's name (`alpha/v`,
+    `alpha-`), else None: another package's tags say nothing about this one's."""
+    from release_guard.versions.detect import canonical_name
+
+    learned = learn(tags, name)
+    if learned is None:
+        return None
+    stem = re.sub(r"[-_/.]?[vV]?[-_/.]?$", "", learned.partition("{version}")[0])
+    return learned if stem and canonical_name(stem) == canonical_name(name) else None
+
+
+def _packages_block(
+    source: WorkTree, entries: list[dict[str, object]], detected: str
+) -> tuple[Change, str]:
+    import tomlkit
+
+    file = read_text_file(source, PYPROJECT)
+    assert file is not None  # a workspace root has its pyproject.toml
+    nl = file.newline
+    tables = [
+        f"[[{CONFIG_TABLE}.packages]]{nl}"
+        + "".join(f"{key} = {tomlkit.item(value).as_string()}{nl}" for key, value in entry.items())
+        for entry in entries
+    ]
+    separator = "" if file.text.endswith("\n") else nl
+    block = separator + nl + nl.join(tables)
+    change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
+    names = ", ".join(str(entry["path"]) for entry in entries)
+    return change, f"{PYPROJECT}: added [[tool.release-guard.packages]] for {names}{detected}"
+
+
+def _locate_changelog(project: Project, source: Source) -> Located:
     from release_guard.changelog.discovery import locate
 
     config = project.config
@@ -217,7 +314,7 @@ def _locate_changelog(project: Project, source: WorkTree) -> Located:
     )
 
 
-def _find_version_files(project: Project, source: WorkTree, version: str | None) -> list[str]:
+def _find_version_files(project: Project, source: Source, version: str | None) -> list[str]:
     """The files that carry a version literal: package modules, and the other files detection
     checks (uv.lock, CITATION.cff, docs conf.py); a stale one too: check reports it rather
     than init hiding it. A module that computes its version, or has none, is not listed."""
@@ -238,7 +335,7 @@ def _find_version_files(project: Project, source: WorkTree, version: str | None)
     return found
 
 
-def _package_dirs(source: WorkTree) -> list[str]:
+def _package_dirs(source: Source) -> list[str]:
     """Top-level import packages, under src/ or at the root."""
     packages = []
     for base in ("src", "."):
@@ -447,10 +544,16 @@ def _hook_repo_data() -> dict[str, object]:
 # -- workflows ---------------------------------------------------------------------------------
 
 
-def _workflow(source: WorkTree, name: str, path: str) -> tuple[Change | None, str]:
+def _workflow(
+    source: WorkTree, name: str, path: str, tag_patterns: list[str] | None = None
+) -> tuple[Change | None, str]:
     from release_guard.resources import shipped_bytes
 
     template = shipped_bytes(name)
+    if tag_patterns is not None and name == "release.yml":
+        # a workspace's release tags: every package's format (docs/workspaces.md)
+        quoted = ", ".join(f'"{pattern}"' for pattern in tag_patterns)
+        template = template.replace(b'tags: ["v*"]', f"tags: [{quoted}]".encode())
     existing = source.read_bytes(path)
     if existing is None:
         return Change(path, None, template), f"{path}: created from release-guard's template"

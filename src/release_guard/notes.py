@@ -32,9 +32,13 @@ class Notes(NamedTuple):
     changelog: str = ""  # the changelog file read (found, not only configured)
 
 
+def requested_tag(argument: str) -> str:
+    return argument[len("refs/tags/") :] if argument.startswith("refs/tags/") else argument
+
+
 def requested_version(argument: str, config: Config) -> str:
     """A tag (refs/tags/ optional) names its version under tag-format; else it is one."""
-    tag = argument[len("refs/tags/") :] if argument.startswith("refs/tags/") else argument
+    tag = requested_tag(argument)
     return config.version_in_tag(tag) or tag
 
 
@@ -144,12 +148,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit("notes", outcome, fmt, args.quiet, exit_code, stream=sys.stderr)
         return exit_code
 
-    source = WorkTree(root)
+    source: Source = WorkTree(root)
+    package = None
     try:
         project = load_project(source)
+        if project.is_workspace:
+            from release_guard.workspace import load_workspace
+
+            workspace = load_workspace(source, project)
+            package = workspace.match(requested_tag(args.version))
+            if package is None:
+                unmatched = workspace.unmatched(requested_tag(args.version))
+                return fail(Outcome([unmatched._replace(code="RG501", hint=None)], []), 1)
+            source, project = package.source(source), package.project
         notes = release_notes(source, args.version, project)
+        if package is not None:
+            notes = notes._replace(findings=[package.locate(f) for f in notes.findings])
         if args.output is not None:  # the changelog found, not only the configured one
             own_files = [*project.own_files(), notes.changelog]
+            if package is not None:
+                own_files = [os.path.join(package.path, path) for path in own_files]
             _ensure_writable_output(args.output, root, own_files)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)

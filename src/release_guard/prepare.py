@@ -33,7 +33,7 @@ from release_guard.report import (
     neutralise_workflow_commands,
     run_command,
 )
-from release_guard.source import WorkTree, git_failure
+from release_guard.source import Source, WorkTree, git_failure
 from release_guard.versions.files import read_version_file
 
 if TYPE_CHECKING:
@@ -64,6 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the new version, or the part of the current one to bump",
     )
     add_root_argument(parser)
+    parser.add_argument(
+        "--package",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="in a workspace, the package to release (repeat it for packages released together)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     parser.add_argument(
         "--date",
@@ -78,7 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> Outcome:
         return prepare(
-            root, args.target, day, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet
+            root,
+            args.target,
+            day,
+            dry_run=args.dry_run,
+            verbose=fmt == "text" and not args.quiet,
+            packages=args.package,
         )
 
     return run_command("prepare", fmt, args.quiet, body)
@@ -93,21 +105,44 @@ def _parse_date(text: str) -> datetime.date:
     raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
 
 
-def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: bool) -> Outcome:
+def prepare(
+    root: str,
+    target: str,
+    day: datetime.date,
+    dry_run: bool,
+    verbose: bool,
+    packages: Sequence[str] = (),
+) -> Outcome:
     """Plan the release, judge it, then write it (unless dry_run). Refusal: nothing written.
 
     `verbose`: print the diff and the next steps for people; otherwise they go in the notes.
+    `packages`: the workspace packages to release (release_guard.workspace).
     """
     source = WorkTree(root)
     project = load_project(source)
-    plan = plan_release(project, source, target, day)
+    if project.is_workspace or packages:
+        from release_guard.workspace.prepare import plan_packages
+
+        plans, judge = plan_packages(
+            source, project, packages, lambda p, s: plan_release(p, s, target, day)
+        )
+    else:
+        plans = [plan_release(project, source, target, day)]
+
+        def judge(released: Source) -> Outcome:
+            return run_checks(released, tag=plans[0].tag)
+
+    changes = [change for plan in plans for change in plan.changes]
+    removed = [path for plan in plans for path in plan.removed]
     in_git = inside_git(root)
     if in_git:
-        _ensure_committed(root, [change.path for change in plan.changes] + list(plan.removed))
-        _ensure_new_tag(root, plan.tag)
-    outcome = run_checks(Released(source, plan.changes, plan.removed), tag=plan.tag)
+        _ensure_committed(root, [change.path for change in changes] + removed)
+        for plan in plans:
+            _ensure_new_tag(root, plan.tag)
+    outcome = judge(Released(source, changes, removed))
+    tags = " ".join(plan.tag for plan in plans)
     if outcome.findings:
-        planned = {change.path: change for change in plan.changes}
+        planned = {change.path: change for change in changes}
         mappers: dict[str, Callable[[int], int]] = {}  # one diff per file, not per finding
         located = []
         for finding in outcome.findings:
@@ -118,21 +153,22 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
             located.append(finding)
         return Outcome(
             located,
-            [*outcome.notes, f"nothing written: {plan.tag} would not pass the release checks"],
+            [*outcome.notes, f"nothing written: {tags} would not pass the release checks"],
         )
     if dry_run:
-        report = [unified_diff(plan.changes).rstrip("\n"), "dry run: nothing written"]
+        report = [unified_diff(changes).rstrip("\n"), "dry run: nothing written"]
     else:
-        apply(root, plan.changes, "prepare")
-        _remove_fragments(root, plan.removed, in_git)
-        report = [*plan.summary, *_next_steps(root, plan, in_git)]
+        apply(root, changes, "prepare")
+        _remove_fragments(root, removed, in_git)
+        summary = [line for plan in plans for line in plan.summary]
+        report = [*summary, *_next_steps(root, plans, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])
     print(neutralise_workflow_commands("\n".join(report)))
     return Outcome([], outcome.notes)
 
 
-def plan_release(project: Project, source: WorkTree, target: str, day: datetime.date) -> Plan:
+def plan_release(project: Project, source: Source, target: str, day: datetime.date) -> Plan:
     """Every change the release makes, computed in memory (towncrier runs in a scratch copy)."""
     from release_guard.changelog import load
 
@@ -178,7 +214,7 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
 # -- versions ----------------------------------------------------------------------------------
 
 
-def _current_version(project: Project, source: WorkTree, changelog: Changelog) -> str | None:
+def _current_version(project: Project, source: Source, changelog: Changelog) -> str | None:
     """The version being replaced; None when there is none yet (a first release from git tags)."""
     origin = project.version_source
     truth = origin.file
@@ -279,7 +315,7 @@ def _bump(version: Version, part: str) -> str:
 class Released(Overlay):
     """The tree as the release leaves it: the changes made, the consumed fragments gone."""
 
-    def __init__(self, base: WorkTree, changes: Sequence[Change], removed: Sequence[str]) -> None:
+    def __init__(self, base: Source, changes: Sequence[Change], removed: Sequence[str]) -> None:
         super().__init__(base, changes)
         self.removed = set(removed)
 
@@ -356,21 +392,25 @@ def _ensure_new_tag(root: str, tag: str) -> None:
         )
 
 
-def _next_steps(root: str, plan: Plan, in_git: bool) -> list[str]:
-    """The commit, the annotated tag and the push, every name shell-quoted: a branch or a
+def _next_steps(root: str, plans: Sequence[Plan], in_git: bool) -> list[str]:
+    """The commit, the annotated tags and the push, every name shell-quoted: a branch or a
     tag-format may hold `$(...)`, and these lines are made to be pasted. The push names the
-    tag itself, so it goes whether or not `push.followTags` is set."""
+    tags themselves, so they go whether or not `push.followTags` is set."""
     from shlex import quote
 
-    paths = " ".join(quote(change.path) for change in plan.changes)
+    paths = " ".join(quote(change.path) for plan in plans for change in plan.changes)
     branch_result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD") if in_git else None
     branch = branch_result.stdout.strip() if branch_result and branch_result.returncode == 0 else ""
-    tag = quote(plan.tag)
-    push = f"git push origin {quote(branch)} {tag}" if branch else f"git push origin {tag}"
+    tags = " ".join(quote(plan.tag) for plan in plans)
+    push = f"git push origin {quote(branch)} {tags}" if branch else f"git push origin {tags}"
+    released = " ".join(plan.tag for plan in plans)
     return [
         "",
-        f"Prepared {plan.version}. Next:",
-        f"  git commit -m {quote(f'release: {plan.tag}')} -- {paths}",
-        f"  git tag -a {tag} -m {quote(f'release {plan.version}')}",
+        f"Prepared {', '.join(plan.version for plan in plans)}. Next:",
+        f"  git commit -m {quote(f'release: {released}')} -- {paths}",
+        *(
+            f"  git tag -a {quote(plan.tag)} -m {quote(f'release {plan.version}')}"
+            for plan in plans
+        ),
         f"  {push}",
     ]

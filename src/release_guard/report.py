@@ -105,6 +105,8 @@ def format_text(finding: Finding, with_hint: bool = True) -> str:
         if where
         else f"{finding.code} {finding.message}"
     )
+    if finding.package is not None:
+        line = f"{finding.package}: {line}"
     return f"{line}\n  help: {hint_of(finding)}" if with_hint else line
 
 
@@ -182,6 +184,8 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
             properties.append(f"col={finding.column}")
         properties.append(f"title={_escape_property(finding.code + ' ' + _rule(finding).name)}")
         message = f"{finding.message}\nhelp: {hint_of(finding)}"
+        if finding.package is not None:
+            message = f"{finding.package}: {message}"
         stream.write(f"::error {','.join(properties)}::{_escape_data(message)}\n")
     if not quiet or exit_code:
         stream.write(_summary(outcome, exit_code) + "\n")
@@ -189,7 +193,7 @@ def _emit_github(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str])
 
 def finding_to_json(finding: Finding) -> dict[str, object]:
     rule = _rule(finding)
-    return {
+    document: dict[str, object] = {
         "code": finding.code,
         "rule": rule.name,
         "message": finding.message,
@@ -199,6 +203,9 @@ def finding_to_json(finding: Finding) -> dict[str, object]:
         "column": finding.column,
         "fatal": rule.fatal,
     }
+    if finding.package is not None:  # a workspace's: single projects keep their schema
+        document["package"] = finding.package
+    return document
 
 
 def _emit_json(command: str, outcome: Outcome, exit_code: int, stream: IO[str]) -> None:

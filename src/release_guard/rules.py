@@ -71,6 +71,12 @@ _RULES = (
         "setup.cfg is not valid INI, or CITATION.cff not the YAML release-guard reads",
         "fix the file at the reported line",
     ),
+    Rule(
+        "RG008",
+        "invalid-workspace",
+        "the workspace's packages cannot be told apart or found",
+        "fix [tool.uv.workspace] or [[tool.release-guard.packages]] (docs/workspaces.md)",
+    ),
     # Versions.
     Rule(
         "RG101",
@@ -119,6 +125,12 @@ _RULES = (
         "release-date-mismatch",
         "at release, CITATION.cff's date-released is not the changelog's date of the release",
         "set the same date in both (release-guard prepare does it)",
+    ),
+    Rule(
+        "RG109",
+        "member-pin-excludes-version",
+        "a workspace member requires another member in a range its version is not in",
+        "widen the requirement (and release the dependent package too), or fix the version",
     ),
     # Changelog.
     Rule(

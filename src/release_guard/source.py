@@ -100,6 +100,7 @@ class WorkTree:
     def __init__(self, root: str) -> None:
         self.root = root
         self._real_root: str | None = None
+        self._real_directories: dict[str, str] = {}
 
     def describe(self, path: str) -> str:
         return path
@@ -108,7 +109,14 @@ class WorkTree:
         """Whether `full`, every symbolic link resolved, stays inside the repository."""
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
-        real = os.path.realpath(full)
+        # each directory resolved once: a workspace reads several files from each
+        directory, name = os.path.split(full)
+        real_directory = self._real_directories.get(directory)
+        if real_directory is None:
+            real_directory = self._real_directories[directory] = os.path.realpath(directory)
+        real = os.path.join(real_directory, name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
         return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
 
     def _full(self, path: str) -> str:
@@ -153,7 +161,7 @@ class WorkTree:
             return None
 
     def _is_dir(self, entry: os.DirEntry[str]) -> bool:
-        """A directory, or a link to one inside the repository (as GitCommit sees it). A
+        """A directory, or a link to one inside the repository (as GitCommit sees it); a
         symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
         try:
             if not entry.is_symlink():
@@ -389,3 +397,33 @@ def _tree_entries(data: bytes, hash_size: int) -> list[tuple[str, bytes]]:
         entries.append((data[space + 1 : nul].decode("utf-8", "surrogateescape"), mode))
         position = nul + 1 + hash_size  # 20 bytes for SHA-1, 32 for SHA-256 repositories
     return entries
+
+
+class SubTree:
+    """A directory of another source seen as a tree of its own: a workspace package.
+
+    Paths are relative to the directory; `..` may reach the rest of the repository (a
+    package's changelog kept in the root's `docs/`) but never above its root."""
+
+    def __init__(self, base: Source, directory: str) -> None:
+        self.base = base
+        self.directory = directory
+
+    def path_in_base(self, path: str) -> str:
+        if path and not path.startswith(".") and "/." not in path:
+            return f"{self.directory}/{path}"  # the common case, without normpath's cost
+        import posixpath
+
+        joined = posixpath.normpath(posixpath.join(self.directory, path))
+        if joined == ".." or joined.startswith("../"):
+            raise input_error("RG002", f"{path} (in {self.directory}) leaves the repository", path)
+        return "" if joined == "." else joined  # "": the root, as git names it
+
+    def describe(self, path: str) -> str:
+        return self.base.describe(self.path_in_base(path))
+
+    def read_bytes(self, path: str) -> bytes | None:
+        return self.base.read_bytes(self.path_in_base(path))
+
+    def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
+        return self.base.list_dir(self.path_in_base(path))

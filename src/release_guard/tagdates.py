@@ -83,7 +83,7 @@ def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
     """RG306 for each dated release section whose date is far from every tag of its version."""
     findings = []
     for section in changelog.releases:
-        tagged = tag_dates.by_version.get(section.version)
+        tagged = tag_dates.by_version.get(section.version or "")
         date = section.date.day if section.date else None
         if not tagged or date is None:
             continue

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, find_root
 from release_guard.check import run_checks
@@ -21,9 +21,12 @@ from release_guard.findings import Finding, InputError, input_error
 from release_guard.history import HISTORY_WINDOW, historical
 from release_guard.report import Outcome, default_format, emit
 from release_guard.rules import RULES
-from release_guard.source import CatFile, GitCommit, WorkTree, git_output
+from release_guard.source import CatFile, GitCommit, Source, WorkTree, git_output
 from release_guard.tagdates import TagDates, read_tag_dates
 from release_guard.tags import claimed_version, ignored, why_no_release
+
+if TYPE_CHECKING:
+    from release_guard.workspace import Package, Workspace
 
 TAGS = "refs/tags/"
 MAX_TAG_CHAIN = 16  # a tag of a tag of ...: git itself stops peeling far below any real use
@@ -116,12 +119,15 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     if not tags:
         return []
     fallback = _FallbackConfig(repo_dir)
+    workspaces: dict[str, Workspace] = {}  # by commit: a release of many packages reads one
     tag_dates = read_tag_dates(repo_dir)
     releases = [tag for tag, _ in tags if claimed_version(fallback.config, tag)]
     old = historical(releases, tag_dates.by_tag)
     with CatFile(repo_dir) as cat_file:
         verdicts = [
-            _history(tag) if tag in old else judge_tag(cat_file, tag, sha, fallback, tag_dates)
+            _history(tag)
+            if tag in old
+            else judge_tag(cat_file, tag, sha, fallback, tag_dates, workspaces)
             for tag, sha in tags
         ]
     return _check_release_branches(verdicts, repo_dir)
@@ -143,13 +149,14 @@ def judge_tag(
     sha: str,
     fallback: _FallbackConfig,
     tag_dates: TagDates | None = None,
+    workspaces: dict[str, Workspace] | None = None,
 ) -> Verdict:
     commit, annotated, kind = peel(cat_file, sha, tag)
     verdict = Verdict(tag, commit, annotated, judged=True, config=None, findings=[], notes=[])
     if commit is None:
         message = f"tag {tag} points to a {kind} ({sha[:12]}), not a commit"
         return verdict._replace(findings=[Finding("RG305", message, tag)])
-    source = GitCommit(cat_file, commit, label=tag)
+    source: Source = GitCommit(cat_file, commit, label=tag)
     try:
         project = load_project(source, inherited=fallback.table)
     except InputError as error:
@@ -157,6 +164,24 @@ def judge_tag(
             reason = "its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, skipped=reason)
         return verdict._replace(findings=[_at(tag, error.finding)])
+    package: Package | None = None
+    if project.is_workspace:
+        from release_guard.workspace.judge import package_tag_dates, workspace_at
+
+        try:
+            workspace = workspace_at(
+                source, project, commit, {} if workspaces is None else workspaces
+            )
+        except InputError as error:
+            return verdict._replace(findings=[_at(tag, error.finding)])
+        package = workspace.match(tag)
+        if package is None:
+            if ignored(fallback.config, tag) or claimed_version(project.config, tag) is None:
+                why = why_no_release(fallback.config, tag)
+                return verdict._replace(judged=False, skipped=f"{why}: not judged")
+            return verdict._replace(findings=[_at(tag, workspace.unmatched(tag))])
+        source, project = package.source(source), package.project
+        tag_dates = package_tag_dates(tag_dates, workspace, package)
     config = project.config
     verdict = verdict._replace(config=config)
     # the working tree's ignore-tags counts too: a published tag's commit cannot be changed
@@ -168,14 +193,14 @@ def judge_tag(
     try:
         outcome = run_checks(source, tag=tag, project=project, tag_dates=tag_dates)
     except InputError as error:
-        return verdict._replace(findings=[_at(tag, error.finding)])
+        return verdict._replace(findings=[_at(tag, _in(package, error.finding))])
     inherited = (
         []
         if fallback.table is None or has_config_table(project.pyproject)
         else ["its commit has no [tool.release-guard]: judged with the working tree's"]
     )
     return verdict._replace(
-        findings=[_at(tag, finding) for finding in _by_position(outcome.findings)],
+        findings=[_at(tag, _in(package, finding)) for finding in _by_position(outcome.findings)],
         notes=[f"{tag}: {note}" for note in [*inherited, *outcome.notes]],
     )
 
@@ -236,6 +261,10 @@ class _FallbackConfig:
 def _at(tag: str, finding: Finding) -> Finding:
     """Locate a finding in the tagged commit, the way git names it: `TAG:path`."""
     return finding._replace(path=f"{tag}:{finding.path}" if finding.path else tag)
+
+
+def _in(package: Package | None, finding: Finding) -> Finding:
+    return finding if package is None else package.locate(finding)
 
 
 def _by_position(findings: list[Finding]) -> list[Finding]:

@@ -187,6 +187,8 @@ def _verify_dist(argv: Sequence[str] | None) -> int:
     )
 
     def body() -> Outcome:
+        from release_guard.config import load_project
+
         notes: list[str] = []
         skipped: list[str] = []
         if without_project:
@@ -202,8 +204,17 @@ def _verify_dist(argv: Sequence[str] | None) -> int:
                 )
             )
         else:
+            source = WorkTree(root)
+            project = load_project(source)
+            if project.is_workspace:
+                from release_guard.workspace.dist import verify_workspace_dists
+
+                dists, findings = collect_dists(args.dists, root)
+                return verify_workspace_dists(
+                    source, project, dists, findings, args.tag, args.version, _verify_each, _summary
+                )
             expected = expected_from_project(
-                WorkTree(root), args.tag, args.version, skipped, args.name
+                source, args.tag, args.version, skipped, args.name, project
             )
         dists, findings = collect_dists(args.dists, root)
         findings += _verify_each(dists, expected, notes, skipped)

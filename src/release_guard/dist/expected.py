@@ -41,10 +41,12 @@ def expected_from_project(
     version: Version | None,
     skipped: list[str],
     name: str | None = None,
+    project: Project | None = None,
 ) -> Expected:
     """The project, version and files every dist must show: the version is the tag's, else
-    the one given, else the project's own; the name is the one given, else the project's."""
-    project = load_project(source)
+    the one given, else the project's own; the name is the one given, else the project's.
+    `project`: a workspace package's, already read."""
+    project = project or load_project(source)
     config = project.config
     origin = "--version"
     if tag is not None:

@@ -13,11 +13,11 @@ from release_guard.versions.rules import RELEASE_KINDS, short_version
 
 if TYPE_CHECKING:
     from release_guard.config import Project
-    from release_guard.source import WorkTree
+    from release_guard.source import Source
 
 
 def roll(
-    project: Project, source: WorkTree, current: str | None, version: str, day: datetime.date
+    project: Project, source: Source, current: str | None, version: str, day: datetime.date
 ) -> tuple[dict[str, Change], list[str]]:
     """The changes that set `version` (and `day` as release date) everywhere; one summary
     line per file."""

@@ -23,10 +23,13 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
             version_file.path,
             1,
         )
-    for start, end in _package_blocks(text, version_file.key):
+    # key: the project's PEP 503 name, then, for a workspace member, its directory in the lock's
+    name, _, member = version_file.key.partition(" ")
+    own = ({"editable": member}, {"virtual": member}) if member else OWN_SOURCES
+    for start, end in _package_blocks(text, name):
         block = _parse_block(text[start:end], version_file.path, where, line_number(text, start))
         source = block.get("source")
-        if source not in OWN_SOURCES:
+        if source not in own:
             continue
         version = block.get("version")
         if version is None:
