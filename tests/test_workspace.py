@@ -362,7 +362,10 @@ def test_prepare_releases_the_named_packages_only(uv_workspace: Path) -> None:
         cwd=uv_workspace,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "git tag alpha-v1.1.0\n  git tag beta-v1.3.0" in result.stdout
+    assert (
+        "git tag -a alpha-v1.1.0 -m 'release 1.1.0'\n  git tag -a beta-v1.3.0 -m 'release 1.3.0'"
+        in result.stdout
+    )
     changed = git(uv_workspace, "status", "--porcelain").splitlines()
     assert sorted(line.split()[-1] for line in changed) == [
         "packages/alpha/CHANGELOG.md",
@@ -485,9 +488,13 @@ def ci_step(name: str) -> str:
     from release_guard.resources import shipped_bytes
 
     workflow = yaml.safe_load(shipped_bytes("ci.yml"))
-    [step] = [s for s in workflow["jobs"]["gate"]["steps"] if s.get("name") == name]
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    [step] = [s for s in steps if s.get("name") == name]
     script: str = step["run"]
     return script
+
+
+VERIFY_STEP = "Verify the wheel and sdist, record their sha256"
 
 
 def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedProcess[str]:
@@ -500,6 +507,7 @@ def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedP
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "GITHUB_REF_TYPE": "tag" if tag else "branch",
         "GITHUB_REF_NAME": tag or "main",
+        "GITHUB_OUTPUT": str(repo.parent / "github-output"),
     }
     script = ci_step(name).replace("python -m build", "python -m build -n")
     return subprocess.run(
@@ -511,8 +519,7 @@ def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedP
 def test_ci_build_verify_and_notes_steps_on_a_workspace(
     uv_workspace: Path, tag: str | None
 ) -> None:
-    steps = ["Build the wheel and sdist", "Verify the wheel and sdist"]
-    for name in steps + (["Release notes from the changelog"] if tag else []):
+    for name in ("Build the wheel and sdist", VERIFY_STEP):  # the notes too, at a tag
         ran = run_ci_step(uv_workspace, name, tag)
         assert ran.returncode == 0, f"{name}:\n{ran.stdout}\n{ran.stderr}"
     built = sorted(path.name for path in (uv_workspace / "dist").iterdir())
@@ -532,7 +539,7 @@ def test_a_member_wheel_without_py_typed_fails_the_verify_step(uv_workspace: Pat
     )
     ran = run_ci_step(uv_workspace, "Build the wheel and sdist", "alpha-v1.0.0")
     assert ran.returncode == 0, ran.stderr
-    verify = run_ci_step(uv_workspace, "Verify the wheel and sdist", "alpha-v1.0.0")
+    verify = run_ci_step(uv_workspace, VERIFY_STEP, "alpha-v1.0.0")
     assert verify.returncode == 1
     assert "alpha: dist/alpha-1.0.0-py3-none-any.whl: RG405" in verify.stdout
     assert "alpha/py.typed" in verify.stdout
