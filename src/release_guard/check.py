@@ -215,13 +215,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> Outcome:
         tag_dates = None
-        if options.tag is not None or os.environ.get("CI"):
-            # git only where a release is judged: at commit time it would cost too much
+        # The tags' dates only in CI (and at push): at commit time git would cost too much, and
+        # a tag judged by hand may be a scratch tag of today on a copy of an old release.
+        if os.environ.get("CI"):
             from release_guard.tagdates import read_tag_dates
 
             tag_dates = read_tag_dates(root)
-        return run_checks(
+        outcome = run_checks(
             WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
         )
+        if options.tag is not None and tag_dates is None:
+            outcome.notes.append(
+                "changelog dates against tag dates (RG306) are judged at push and in CI"
+            )
+        return outcome
 
     return run_command("check", options.format or default_format(), options.quiet, body)
