@@ -30,13 +30,11 @@ from release_guard.edit import (
     run_git,
     unified_diff,
 )
+from release_guard.fit import Fit
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
 from release_guard.versions import check_versions, read_version_file
 
-# Where users get the hook from. The project's public home is not settled yet: this constant
-# is the one place to change (docs/adoption.md, "The hook repository").
-HOOK_REPOSITORY = "https://github.com/release-guard/release-guard"
 HOOK_ID = "release-guard"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOWS = (
@@ -46,6 +44,31 @@ WORKFLOWS = (
 CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
+
+
+class HookRepository(NamedTuple):
+    """`--hook-repo URL@REV`: the hook served by a hook repository instead of `repo: local`."""
+
+    url: str
+    rev: str
+
+    @classmethod
+    def parse(cls, value: str) -> HookRepository:
+        url, at, rev = value.rpartition("@")
+        if not at or not url or not rev or "/" in rev:
+            raise argparse.ArgumentTypeError(f"{value!r} is not URL@REV (e.g. {_example()})")
+        return cls(url, rev)
+
+    def requirement(self) -> str:
+        """pip's requirement for the release-guard this repository serves at this rev."""
+        return f"release-guard @ git+{self.url}@{self.rev}"
+
+
+def _example() -> str:
+    from release_guard import __version__
+    from release_guard.resources import home_url
+
+    return f"{home_url()}@v{__version__}"
 
 
 class Plan(NamedTuple):
@@ -64,21 +87,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--dry-run", action="store_true", help="print what would change, write nothing"
     )
+    parser.add_argument(
+        "--hook-repo",
+        type=HookRepository.parse,
+        metavar="URL@REV",
+        help="serve the pre-commit hook from this hook repository at this rev (default: a "
+        "`repo: local` hook running the release-guard of the project's environment)",
+    )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
     root = project_root(parser, args.root)
     fmt = args.format or default_format()
 
     def body() -> Outcome:
-        return init(root, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet)
+        verbose = fmt == "text" and not args.quiet
+        return init(root, dry_run=args.dry_run, verbose=verbose, hook_repo=args.hook_repo)
 
     return run_command("init", fmt, args.quiet, body)
 
 
-def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
+def init(
+    root: str, dry_run: bool, verbose: bool, hook_repo: HookRepository | None = None
+) -> Outcome:
     source = WorkTree(root)
     project = load_project(source)
-    plan = plan_init(project, source, root)
+    plan = plan_init(project, source, root, hook_repo)
     result = Overlay(source, plan.changes)
     outcome = run_checks(result)  # also proves the written config loads
     report = list(plan.report)
@@ -100,18 +133,25 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
     return Outcome(outcome.findings, outcome.notes)
 
 
-def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
+def plan_init(
+    project: Project, source: WorkTree, root: str, hook_repo: HookRepository | None = None
+) -> Plan:
     changes: list[Change] = []
     report: list[str] = []
     version = check_versions(project, source).version
-    keys, detected = _config_keys(project, source, root, version)
+    branch = default_branch(root)
+    keys, detected = _config_keys(project, source, root, version, branch)
     changelog = keys.get("changelog", project.config.changelog)
     assert isinstance(changelog, str)
+    tag_format = keys.get("tag-format", project.config.tag_format)
+    assert isinstance(tag_format, str)
+    fit = _fit(project, source, branch, tag_format, hook_repo)
+    report.append(f"workflows fit: {fit.describe()}")
     for planned, line in (
         _config_block(project, source, keys, detected),
         _changelog(project, root, changelog, version, source),
-        _pre_commit_config(source),
-        *(_workflow(source, name, path) for name, path in WORKFLOWS),
+        _pre_commit_config(source, hook_repo),
+        *(_workflow(source, name, path, fit) for name, path in WORKFLOWS),
     ):
         if planned is not None:
             changes.append(planned)
@@ -128,7 +168,7 @@ def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
 
 
 def _config_keys(
-    project: Project, source: WorkTree, root: str, version: str | None
+    project: Project, source: WorkTree, root: str, version: str | None, branch: str
 ) -> tuple[dict[str, object], str]:
     """The keys detection alone would get wrong, and what detection found, for the report."""
     keys: dict[str, object] = {}
@@ -142,6 +182,8 @@ def _config_keys(
     tag_format = _tag_format(root)
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
+    if not project.config.release_branches:
+        keys["release-branches"] = [branch]  # the tag guard: release tags only on it
     truth = project.version_source
     origin = (
         PYPROJECT if truth.kind == "static" else (truth.file.path if truth.file else "git tags")
@@ -154,6 +196,16 @@ def _config_keys(
         + f"; tags {keys.get('tag-format', project.config.tag_format)}"
     )
     return keys, summary
+
+
+def default_branch(root: str) -> str:
+    """The branch releases are cut from: origin's HEAD, else the current branch, else main."""
+    for args in (("refs/remotes/origin/HEAD",), ("HEAD",)):
+        result = run_git(root, "symbolic-ref", "-q", "--short", *args)
+        name = result.stdout.strip() if result is not None and result.returncode == 0 else ""
+        if name:
+            return name[len("origin/") :] if args[0].startswith("refs/remotes/") else name
+    return "main"
 
 
 def _find_changelog(source: WorkTree) -> str | None:
@@ -280,25 +332,55 @@ _REPOS_LINE = re.compile(r"^repos:[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _ITEM_LINE = re.compile(r"^([ \t]*)-[ \t]")
 
 
-def hook_entry(indent: str, nl: str) -> str:
-    """The config's repos item for the hook, at the indentation of the file's other items."""
+def hook_lines(hook_repo: HookRepository | None) -> list[str]:
+    """The config's repos item for the hook, without indentation.
+
+    By default a `repo: local` hook running the project's own release-guard (the one `init`,
+    `prepare` and the tag guard run): it needs no download, so it works before release-guard is
+    on PyPI, and `language: system` works with every pre-commit (4.4 calls it `unsupported`).
+    """
+    if hook_repo is not None:
+        return [
+            f"- repo: {hook_repo.url}",
+            f"  rev: {hook_repo.rev}",
+            "  hooks:",
+            f"    - id: {HOOK_ID}",
+        ]
     from release_guard import __version__
 
-    return nl.join(
-        (
-            f"{indent}- repo: {HOOK_REPOSITORY}",
-            f"{indent}  rev: v{__version__}",
-            f"{indent}  hooks:",
-            f"{indent}    - id: {HOOK_ID}",
-        )
-    )
+    return [
+        f"- repo: local  # release-guard {__version__}, from this project's environment",
+        "  hooks:",
+        *(f"    {line}" for line in _local_hook_text()),
+    ]
 
 
-def _pre_commit_config(source: WorkTree) -> tuple[Change | None, str]:
+def _local_hook_text() -> list[str]:
+    return [
+        f"- id: {HOOK_ID}",
+        f"  name: {HOOK_ID}",
+        "  entry: release-guard check",
+        "  language: system",
+        "  pass_filenames: false",
+        "  always_run: true",
+        "  stages: [pre-commit, pre-push, manual]",
+    ]
+
+
+def hook_entry(indent: str, nl: str, hook_repo: HookRepository | None = None) -> str:
+    """The repos item at the indentation of the file's other items, in its line ends."""
+    return nl.join(indent + line for line in hook_lines(hook_repo))
+
+
+def _pre_commit_config(
+    source: WorkTree, hook_repo: HookRepository | None
+) -> tuple[Change | None, str]:
     file = read_text_file(source, PRE_COMMIT_CONFIG)
     if file is None:
         text = (
-            "# pre-commit hooks (https://pre-commit.com)\nrepos:\n" + hook_entry("  ", "\n") + "\n"
+            "# pre-commit hooks (https://pre-commit.com)\nrepos:\n"
+            + hook_entry("  ", "\n", hook_repo)
+            + "\n"
         )
         return (
             Change(PRE_COMMIT_CONFIG, None, text.encode("utf-8")),
@@ -306,13 +388,13 @@ def _pre_commit_config(source: WorkTree) -> tuple[Change | None, str]:
         )
     if _HOOK_LINE.search(file.text):
         return None, f"{PRE_COMMIT_CONFIG}: already runs the {HOOK_ID} hook"
-    text = _add_hook(file)
-    _validate_yaml(file.text, text)
+    text = _add_hook(file, hook_repo)
+    _validate_yaml(file.text, text, hook_repo)
     change = Change(PRE_COMMIT_CONFIG, source.read_bytes(PRE_COMMIT_CONFIG), file.encode(text))
     return change, f"{PRE_COMMIT_CONFIG}: added the {HOOK_ID} hook"
 
 
-def _add_hook(file: TextFile) -> str:
+def _add_hook(file: TextFile, hook_repo: HookRepository | None) -> str:
     """The config with the hook appended to its `repos:` list, every other byte kept."""
     nl = file.newline
     text = file.text if not file.text or file.text.endswith("\n") else file.text + nl
@@ -323,10 +405,10 @@ def _add_hook(file: TextFile) -> str:
                 "RG605",
                 f"{PRE_COMMIT_CONFIG} writes repos: in flow style, which cannot be extended "
                 "without rewriting it",
-                "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+                "add this item to repos by hand:\n" + hook_entry("  ", "\n", hook_repo),
                 PRE_COMMIT_CONFIG,
             )
-        return f"{text}repos:{nl}{hook_entry('  ', nl)}{nl}"
+        return f"{text}repos:{nl}{hook_entry('  ', nl, hook_repo)}{nl}"
     lines = text.split("\n")  # a CRLF file's lines keep their "\r"
     after_repos = text.count("\n", 0, repos.start()) + 1
     last, indent = after_repos - 1, None
@@ -339,11 +421,12 @@ def _add_hook(file: TextFile) -> str:
             item = _ITEM_LINE.match(line)
             if item is not None and indent is None:
                 indent = item.group(1)
-    lines.insert(last + 1, hook_entry("  " if indent is None else indent, nl) + nl[:-1])
+    entry = hook_entry("  " if indent is None else indent, nl, hook_repo)
+    lines.insert(last + 1, entry + nl[:-1])
     return "\n".join(lines)
 
 
-def _validate_yaml(before: str, after: str) -> None:
+def _validate_yaml(before: str, after: str, hook_repo: HookRepository | None) -> None:
     """With PyYAML at hand (pre-commit brings it), prove the edit only added the hook."""
     try:
         import yaml  # type: ignore[import-untyped]
@@ -363,33 +446,51 @@ def _validate_yaml(before: str, after: str) -> None:
     except yaml.YAMLError:
         new = None
     repos = old.get("repos") if isinstance(old, dict) else None
-    if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), _hook_repo_data()]}:
+    item = yaml.safe_load("\n".join(hook_lines(hook_repo)))[0]
+    if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), item]}:
         raise Refusal(
             "RG605",
             f"cannot add the hook to {PRE_COMMIT_CONFIG} without changing its meaning",
-            "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+            "add this item to repos by hand:\n" + hook_entry("  ", "\n", hook_repo),
             PRE_COMMIT_CONFIG,
         )
-
-
-def _hook_repo_data() -> dict[str, object]:
-    from release_guard import __version__
-
-    return {"repo": HOOK_REPOSITORY, "rev": f"v{__version__}", "hooks": [{"id": HOOK_ID}]}
 
 
 # -- workflows ---------------------------------------------------------------------------------
 
 
-def _workflow(source: WorkTree, name: str, path: str) -> tuple[Change | None, str]:
+def _fit(
+    project: Project,
+    source: WorkTree,
+    branch: str,
+    tag_format: str,
+    hook_repo: HookRepository | None,
+) -> Fit:
+    from release_guard import __version__
+    from release_guard.fit import gate_tools, python_for, tag_pattern
+
+    table = project.pyproject.get("project")
+    requires_python = table.get("requires-python") if isinstance(table, dict) else None
+    pin = hook_repo.requirement() if hook_repo is not None else f"release-guard=={__version__}"
+    return Fit(
+        branch=branch,
+        tag_pattern=tag_pattern(tag_format),
+        python=python_for(requires_python),
+        gate=gate_tools(project.pyproject, source),
+        release_guard=pin,
+    )
+
+
+def _workflow(source: WorkTree, name: str, path: str, fit: Fit) -> tuple[Change | None, str]:
+    from release_guard.fit import render
     from release_guard.resources import shipped_bytes
 
-    template = shipped_bytes(name)
+    template = render(name, shipped_bytes(name), fit)
     existing = source.read_bytes(path)
     if existing is None:
         return Change(path, None, template), f"{path}: created from release-guard's template"
     if existing == template:
-        return None, f"{path}: is release-guard's template"
+        return None, f"{path}: is release-guard's template, fitted to this project"
     return None, f"{path}: exists and differs from release-guard's template: left as it is"
 
 
