@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,9 +69,7 @@ def test_theo_project_gets_the_whole_pipeline_once(make_project: MakeProject) ->
     assert f"  - repo: local  # release-guard {__version__}, " in config
     assert "        entry: release-guard check\n        language: system\n" in config
     validate_config(root)
-    assert (
-        "pyproject.toml: added [tool.release-guard] with release-branches" in result.stdout
-    )
+    assert "pyproject.toml: added [tool.release-guard] with release-branches" in result.stdout
     assert 'release-branches = ["main"]' in after["pyproject.toml"].decode()
     assert "git add pyproject.toml .pre-commit-config.yaml .github/workflows/release.yml" in (
         result.stdout
@@ -330,8 +329,24 @@ def test_this_repository_s_workflows_are_init_s_fit_for_itself() -> None:
     """The templates are this repository's own workflows: fitted to it, each is itself."""
     root = Path(__file__).resolve().parents[1]
     fit = Fit(
-        "main", "v[0-9]*", "3.13", frozenset({"ruff", "mypy", "pytest"}), f"release-guard=={__version__}"
+        "main",
+        "v[0-9]*",
+        "3.13",
+        frozenset({"ruff", "mypy", "pytest"}),
+        f"release-guard=={__version__}",
     )
     for name in ("ci.yml", "release.yml"):
         own = (root / ".github/workflows" / name).read_bytes()
         assert render(name, own, fit) == own
+
+
+def test_the_home_url_is_written_once_and_shown_the_same_everywhere() -> None:
+    from release_guard.resources import home_url
+
+    root = Path(__file__).resolve().parents[1]
+    home = home_url()
+    assert f'Homepage = "{home}"' in (root / "pyproject.toml").read_text()
+    owner = "/".join(home.split("/")[:4])  # https://github.com/OWNER
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for url in re.findall(re.escape(owner) + r"/[\w.-]+", path.read_text()):
+            assert url == home, f"{path.name}: {url}"

@@ -150,7 +150,9 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
         git(repo, "tag", "v0.2.0")
         push = run(repo, "git", "push", "origin", "main", "v0.2.0")
         runner = release_runner(remote, "v0.2.0", base / "ci-0.2.0", env)
-        yield Released(repo, remote, env, hooks, init, prepare, push, runner.run(RELEASE_WORKFLOW), runner)
+        yield Released(
+            repo, remote, env, hooks, init, prepare, push, runner.run(RELEASE_WORKFLOW), runner
+        )
 
 
 def test_init_sets_theo_up(released: Released) -> None:
