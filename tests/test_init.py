@@ -282,7 +282,8 @@ def test_workflows_fit_a_master_repository_with_bare_tags(make_project: MakeProj
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "workflows fit: branch master, tags [0-9]*, Python 3.12, "
-        f"gate: pre-commit hooks, pytest, ruff; installs release-guard=={__version__}"
+        f"gate: pre-commit hooks, pytest, ruff; installs release-guard=={__version__}; "
+        "PyPI job off (PUBLISH_TO_PYPI)"
     ) in result.stdout
     assert run_rg("init", cwd=root).returncode == 0
     ci = (root / ".github/workflows/ci.yml").read_text()
@@ -295,6 +296,7 @@ def test_workflows_fit_a_master_repository_with_bare_tags(make_project: MakeProj
     assert f'RELEASE_GUARD: "release-guard=={__version__}"' in ci
     release = (root / ".github/workflows/release.yml").read_text()
     assert '    tags: ["[0-9]*"]\n' in release
+    assert "    if: vars.PUBLISH_TO_PYPI == 'true'\n    needs: build\n" in release
     assert 'release-branches = ["master"]' in (root / "pyproject.toml").read_text()
 
 
@@ -334,6 +336,7 @@ def test_this_repository_s_workflows_are_init_s_fit_for_itself() -> None:
         "3.13",
         frozenset({"ruff", "mypy", "pytest"}),
         f"release-guard=={__version__}",
+        pypi=True,
     )
     for name in ("ci.yml", "release.yml"):
         own = (root / ".github/workflows" / name).read_bytes()

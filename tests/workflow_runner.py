@@ -65,7 +65,17 @@ CONTEXT_PATH = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
 COMPARISON = re.compile(rf"({CONTEXT_PATH.pattern})\s*==\s*'([^']*)'")
 PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@[0-9a-f]{40}")
 WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "defaults", "env", "jobs"}
-JOB_KEYS = {"name", "needs", "runs-on", "timeout-minutes", "permissions", "steps", "uses"}
+JOB_KEYS = {
+    "name",
+    "needs",
+    "if",
+    "runs-on",
+    "timeout-minutes",
+    "permissions",
+    "environment",
+    "steps",
+    "uses",
+}
 STEP_KEYS = {"name", "uses", "with", "run", "env", "if"}
 DEFAULT_TIMEOUT_MINUTES = 360  # GitHub's own default for a job
 
@@ -102,6 +112,7 @@ class Job(NamedTuple):
     temp: Path
     env: dict[str, str]
     deadline: float
+    permissions: Mapping[str, str]
 
 
 class LocalRunner:
@@ -121,8 +132,10 @@ class LocalRunner:
         replaced: Mapping[str, str],
         env: Mapping[str, str],
         repository: str = "example/project",
+        variables: Mapping[str, str] | None = None,
     ) -> None:
         self.remote = remote
+        self.variables = dict(variables or {})  # the repository's `vars`
         self.tag = tag
         self.run_dir = run_dir
         self.replaced = dict(replaced)
@@ -130,6 +143,9 @@ class LocalRunner:
         self.sha = _git(remote, "rev-parse", f"{tag}^{{commit}}")
         self.artifacts = run_dir / "artifacts"
         self.gh_log = run_dir / "gh.jsonl"
+        # What the emulated attest-build-provenance and gh-action-pypi-publish received.
+        self.attested: list[dict[str, str]] = []
+        self.published_to_pypi: list[dict[str, str]] = []
         stand_in_bin = run_dir / "bin"
         stand_in_bin.mkdir(parents=True)
         gh = stand_in_bin / "gh"
@@ -170,6 +186,8 @@ class LocalRunner:
             "actions/setup-python": self._setup_python,
             "actions/upload-artifact": self._upload_artifact,
             "actions/download-artifact": self._download_artifact,
+            "actions/attest-build-provenance": self._attest,
+            "pypa/gh-action-pypi-publish": self._publish_to_pypi,
         }
 
     # -- workflows and jobs --------------------------------------------------------------
@@ -210,7 +228,9 @@ class LocalRunner:
             job = jobs[job_id]
             _only(job, JOB_KEYS, f"job {job_id}")
             label = f"{prefix}{job_id}"
-            if any(outcome[need] != "success" for need in _needs(job)):
+            if any(outcome[need] != "success" for need in _needs(job)) or not self._condition(
+                job.get("if"), {}
+            ):
                 outcome[job_id] = "skipped"
             elif "uses" in job:
                 called = self._load(_local_workflow(job["uses"]))
@@ -243,7 +263,9 @@ class LocalRunner:
         }
         env.update(self._evaluated(workflow.get("env", {}), env))
         minutes = job.get("timeout-minutes", DEFAULT_TIMEOUT_MINUTES)
-        context = Job(workspace, temp, env, time.monotonic() + 60 * minutes)
+        context = Job(
+            workspace, temp, env, time.monotonic() + 60 * minutes, job.get("permissions", {})
+        )
         failed = False
         for number, step in enumerate(job["steps"], 1):
             _only(step, STEP_KEYS, f"step {number} of job {label}")
@@ -319,6 +341,8 @@ class LocalRunner:
         contexts: dict[str, Mapping[str, str]] = {"github": self.github, "env": env}
         comparison = COMPARISON.fullmatch(expression)
         path = comparison.group(1) if comparison else expression
+        # GitHub gives an unset repository variable as the empty string
+        contexts["vars"] = {path.partition(".")[2]: "", **self.variables}
         if not CONTEXT_PATH.fullmatch(path) or path.count(".") != 1:
             raise Unsupported(f"expression {expression!r} is not emulated")
         context, key = path.split(".")
@@ -380,6 +404,22 @@ class LocalRunner:
         shutil.copytree(source, job.workspace / str(options.get("path", ".")), dirs_exist_ok=True)
         return f"downloaded {options['name']}"
 
+    def _attest(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"subject-path"}, "attest-build-provenance")
+        subjects = sorted(job.workspace.glob(str(options["subject-path"])))
+        if not subjects:
+            raise ActionFailed(f"attest-build-provenance: nothing at {options['subject-path']}")
+        self.attested += [{path.name: _sha256(path)} for path in subjects]
+        return f"attested {[path.name for path in subjects]}"
+
+    def _publish_to_pypi(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"packages-dir"}, "gh-action-pypi-publish")
+        if job.permissions.get("id-token") != "write":
+            raise ActionFailed("gh-action-pypi-publish: no id-token: write for trusted publishing")
+        packages = sorted((job.workspace / str(options["packages-dir"])).glob("*"))
+        self.published_to_pypi += [{path.name: _sha256(path)} for path in packages]
+        return f"published {[path.name for path in packages]}"
+
     def gh_calls(self) -> list[dict[str, Any]]:
         """What the stand-in gh received, one record per call."""
         if not self.gh_log.exists():
@@ -422,3 +462,9 @@ def _git(cwd: Path, *args: str) -> str:
     if result.returncode != 0:
         raise ActionFailed(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout.strip()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

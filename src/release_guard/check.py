@@ -210,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = options.root if options.root is not None else find_root(".")
 
     def body() -> Outcome:
-        return run_checks(WorkTree(root), options.tag, tag_from_environment=True)
+        from release_guard.guard_note import guard_note
+
+        outcome = run_checks(WorkTree(root), options.tag, tag_from_environment=True)
+        note = guard_note(root)
+        return outcome if note is None else Outcome(outcome.findings, [*outcome.notes, note])
 
     return run_command("check", options.format or default_format(), options.quiet, body)

@@ -28,6 +28,12 @@ TOOLS_LINE = "python -m pip install ruff mypy pytest pre-commit build"
 # Newest first: the gate runs on the newest CPython the project's requires-python allows.
 PYTHONS = ("3.13", "3.12", "3.11", "3.10", "3.9", "3.8")
 DEFAULT_PYTHON = PYTHONS[0]
+# Off by default in a project's release.yml: no project is on PyPI before it chooses to be.
+PYPI_SWITCH = """\
+    # Off until this project publishes to PyPI: delete this `if:` line, or set the repository
+    # variable PUBLISH_TO_PYPI to true (release-guard's docs/workflows.md, "PyPI").
+    if: vars.PUBLISH_TO_PYPI == 'true'
+"""
 # Characters a GitHub Actions filter pattern treats as special, escaped in a literal prefix.
 _FILTER_SPECIAL = re.compile(r"([*?+\[\]!\\])")
 
@@ -38,12 +44,14 @@ class Fit(NamedTuple):
     python: str
     gate: frozenset[str]  # the tools of GATE_STEPS the project uses
     release_guard: str  # pip's requirement for release-guard, pinned
+    pypi: bool = False  # release.yml's PyPI job runs unconditionally (else: when switched on)
 
     def describe(self) -> str:
         gate = ", ".join(["pre-commit hooks", *sorted(self.gate)])
         return (
             f"branch {self.branch}, tags {self.tag_pattern}, Python {self.python}, "
-            f"gate: {gate}; installs {self.release_guard}"
+            f"gate: {gate}; installs {self.release_guard}; "
+            + ("publishes to PyPI" if self.pypi else "PyPI job off (PUBLISH_TO_PYPI)")
         )
 
 
@@ -122,6 +130,8 @@ def render(name: str, template: bytes, fit: Fit) -> bytes:
     elif name == "release.yml":
         pattern = fit.tag_pattern.replace("\\", "\\\\").replace('"', '\\"')
         text = _replace(text, name, r'(?m)^(    tags: \[")[^\n]*("\])$', pattern)
+        if not fit.pypi:
+            text = _replace(text, name, r"(?m)^(  pypi:\n    name: .*\n)()", PYPI_SWITCH)
     return text.encode("utf-8")
 
 

@@ -143,7 +143,9 @@ def plan_init(
     keys, detected = _config_keys(project, source, root, version, branch)
     changelog = keys.get("changelog", project.config.changelog)
     assert isinstance(changelog, str)
-    tag_format = keys.get("tag-format", project.config.tag_format)
+    # What the project will be configured with: an existing block is kept as it is.
+    written = {} if _has_config_table(project.pyproject) else keys
+    tag_format = written.get("tag-format", project.config.tag_format)
     assert isinstance(tag_format, str)
     fit = _fit(project, source, branch, tag_format, hook_repo)
     report.append(f"workflows fit: {fit.describe()}")

@@ -131,10 +131,15 @@ def install(directory: str, python: str) -> list[str]:
         messages.append(
             f"pre-commit's {HOOK} hook runs it, with git's input, as {PRE_COMMIT_LEGACY}"
         )
-    previous = PREVIOUS if os.path.lexists(slot) else None
+    aside = os.path.join(directory, PREVIOUS)
+    # A tool that replaced the guard (`pre-commit install -f`) left the hook the guard had
+    # moved aside: it runs first again, as it did before.
+    rechained = not os.path.lexists(slot) and os.path.lexists(aside)
+    previous = PREVIOUS if os.path.lexists(slot) or rechained else None
     content = render(python, previous)  # before anything moves: a damaged template stops here
-    if previous is not None:
-        aside = os.path.join(directory, previous)
+    if rechained:
+        messages.append(f"the hook an earlier installation moved to {PREVIOUS} runs first again")
+    elif previous is not None:
         if os.path.lexists(aside):
             raise input_error(
                 "RG002",
@@ -148,7 +153,7 @@ def install(directory: str, python: str) -> list[str]:
     try:
         _write_executable(slot, content)
     except BaseException:
-        if previous is not None:
+        if previous is not None and not rechained:
             _move(os.path.join(directory, previous), slot)
         raise
     return [f"installed the tag guard at {slot} (it runs {python})", *messages]

@@ -93,14 +93,39 @@ def _tolerant(stream: IO[str]) -> IO[str]:
     return stream
 
 
-def format_text(finding: Finding, with_hint: bool = True) -> str:
+# ANSI styles of the text format on a terminal (docs/output.md, "Colour").
+BOLD, RED, GREEN, YELLOW, CYAN, RESET = (
+    f"\x1b[{code}m" for code in ("1", "31", "32", "33", "36", "0")
+)
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colour for a terminal: never with NO_COLOR, always with FORCE_COLOR, else only on a TTY
+    outside CI logs (CI set) and dumb terminals."""
+    environ = os.environ
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    if environ.get("CI") or environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{style}{text}{RESET}" if colour else text
+
+
+def format_text(finding: Finding, with_hint: bool = True, colour: bool = False) -> str:
     where = location(finding)
+    code = _paint(finding.code, BOLD + RED, colour)
     line = (
-        f"{where}: {finding.code} {finding.message}"
+        f"{_paint(where, BOLD, colour)}: {code} {finding.message}"
         if where
-        else f"{finding.code} {finding.message}"
+        else f"{code} {finding.message}"
     )
-    return f"{line}\n  help: {hint_of(finding)}" if with_hint else line
+    return f"{line}\n  {_paint('help:', CYAN, colour)} {hint_of(finding)}" if with_hint else line
 
 
 def _summary(outcome: Outcome, exit_code: int) -> str:
@@ -115,13 +140,15 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
 
 
 def _emit_text(outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str]) -> None:
+    colour = use_colour(stream)
     if not quiet:
         for note in outcome.notes:
-            stream.write(f"note: {note}\n")
+            stream.write(f"{_paint('note:', YELLOW, colour)} {note}\n")
     for finding in outcome.findings:
-        stream.write(format_text(finding, with_hint=not quiet) + "\n")
+        stream.write(format_text(finding, with_hint=not quiet, colour=colour) + "\n")
     if not quiet or exit_code:
-        stream.write(_summary(outcome, exit_code) + "\n")
+        summary = _paint(_summary(outcome, exit_code), RED if exit_code else GREEN, colour)
+        stream.write(summary + "\n")
 
 
 def _escape_data(text: str) -> str:

@@ -179,7 +179,10 @@ class CatFile:
         return sha, kind, content
 
     def close(self) -> None:
-        self._stdin.close()
+        try:
+            self._stdin.close()
+        except BrokenPipeError:
+            pass  # git has exited already (outside a repository): its error is the one to tell
         self._process.wait()
 
     def __enter__(self) -> CatFile:

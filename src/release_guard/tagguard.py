@@ -127,7 +127,14 @@ def judge_tag(cat_file: CatFile, tag: str, sha: str, fallback: _FallbackConfig) 
         if error.finding.code == "RG001" and fallback.config.version_in_tag(tag) is None:
             note = f"{tag}: its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, notes=[note])
-        return verdict._replace(findings=[_at(tag, error.finding)])
+        finding = error.finding
+        if finding.code == "RG001":
+            # "run from the project root" would mislead: the tree judged is the tagged commit's
+            finding = finding.with_hint(
+                f"the commit {tag} points to has no pyproject.toml at the top: tag the "
+                "project's release commit (git tag -d, then tag the right commit)"
+            )
+        return verdict._replace(findings=[_at(tag, finding)])
     config = project.config
     verdict = verdict._replace(config=config)
     if config.version_in_tag(tag) is None:
