@@ -179,10 +179,11 @@ class CatFile:
         return sha, kind, content
 
     def close(self) -> None:
-        try:
+        import contextlib
+
+        # git may have exited already (outside a repository): its error is the one to tell
+        with contextlib.suppress(BrokenPipeError):
             self._stdin.close()
-        except BrokenPipeError:
-            pass  # git has exited already (outside a repository): its error is the one to tell
         self._process.wait()
 
     def __enter__(self) -> CatFile:
