@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -468,3 +468,94 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class ActionRun(NamedTuple):
+    steps: list[StepResult]
+    outputs: dict[str, str]
+
+
+def run_composite_action(
+    action_dir: Path,
+    inputs: Mapping[str, str],
+    workspace: Path,
+    env: Mapping[str, str],
+    done: Collection[str] = (),
+) -> ActionRun:
+    """Run a composite action's steps as a job step `uses: <action_dir>` would.
+
+    `env` is the job's environment (GITHUB_*, RUNNER_TEMP, PATH). Expressions: `inputs.X`
+    (declared inputs only, with their defaults) and `steps.ID.outputs.X` in the outputs.
+    Steps named in `done` are not run (an earlier run of the action did their work).
+    """
+    action: dict[str, Any] = yaml.safe_load((action_dir / "action.yml").read_text())
+    _only(
+        action, {"name", "description", "author", "branding", "inputs", "outputs", "runs"}, "action"
+    )
+    if action["runs"].get("using") != "composite":
+        raise Unsupported("only composite actions are emulated")
+    declared = action.get("inputs", {})
+    unknown = set(inputs) - set(declared)
+    if unknown:
+        raise Unsupported(f"inputs {sorted(unknown)} are not declared by the action")
+    values = {
+        name: inputs.get(name, str(spec.get("default", ""))) for name, spec in declared.items()
+    }
+
+    def evaluate(text: str, step_outputs: Mapping[str, Mapping[str, str]]) -> str:
+        def one(match: re.Match[str]) -> str:
+            path = match.group(1).split(".")
+            if len(path) == 2 and path[0] == "inputs" and path[1] in values:
+                return values[path[1]]
+            if len(path) == 4 and path[0] == "steps" and path[2] == "outputs":
+                return step_outputs.get(path[1], {}).get(path[3], "")
+            raise Unsupported(f"expression {match.group(0)!r} is not emulated")
+
+        return EXPRESSION.sub(one, text)
+
+    results: list[StepResult] = []
+    step_outputs: dict[str, dict[str, str]] = {}
+    failed = False
+    temp = Path(env["RUNNER_TEMP"])
+    for number, step in enumerate(action["runs"]["steps"], 1):
+        _only(step, {"name", "id", "shell", "run", "env"}, f"action step {number}")
+        name = step.get("name", step["run"])
+        if failed or name in done:
+            results.append(StepResult("action", name, "skipped" if failed else "replaced", ""))
+            continue
+        if step.get("shell") != "bash":
+            raise Unsupported(f"action step {name!r}: only shell: bash is emulated")
+        output_file = temp / f"action-output-{number}"
+        output_file.write_text("")
+        step_env = {
+            **env,
+            **{
+                key: evaluate(str(value), step_outputs)
+                for key, value in step.get("env", {}).items()
+            },
+            "GITHUB_ACTION_PATH": str(action_dir),
+            "GITHUB_OUTPUT": str(output_file),
+        }
+        script = temp / f"action-step-{number}.sh"
+        script.write_text(step["run"])
+        process = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=workspace,
+            env=step_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        failed = process.returncode != 0
+        results.append(
+            StepResult("action", name, "failure" if failed else "success", process.stdout)
+        )
+        if "id" in step:
+            lines = output_file.read_text().splitlines()
+            step_outputs[step["id"]] = dict(line.split("=", 1) for line in lines if "=" in line)
+    outputs = {
+        name: evaluate(str(spec["value"]), step_outputs)
+        for name, spec in action.get("outputs", {}).items()
+    }
+    return ActionRun(results, outputs)
