@@ -168,10 +168,13 @@ def _release_rules(
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
-    """The tag of a CI tag build (GitHub Actions), when it follows tag-format."""
-    if os.environ.get("GITHUB_REF_TYPE") != "tag":
+    """The tag of a CI tag build (GitHub Actions, GitLab CI), when it follows tag-format."""
+    if os.environ.get("GITHUB_REF_TYPE") == "tag":
+        tag = os.environ.get("GITHUB_REF_NAME", "")
+    elif os.environ.get("CI_COMMIT_TAG"):  # GitLab sets it in tag pipelines only
+        tag = os.environ["CI_COMMIT_TAG"]
+    else:
         return None
-    tag = os.environ.get("GITHUB_REF_NAME", "")
     if project.config.version_in_tag(tag) is None:
         notes.append(
             f"tag {tag!r} does not follow tag-format {project.config.tag_format!r}: release rules not applied"

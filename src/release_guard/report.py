@@ -11,7 +11,10 @@ from release_guard.findings import Finding, InputError
 if TYPE_CHECKING:
     from release_guard.rules import Rule
 
-FORMATS = ("text", "json", "github")
+# Formats of their own module, loaded only when asked for: name -> module with
+# `emit(command, outcome, exit_code, stream)`. A new format is one module and one row here.
+FORMAT_MODULES = {"sarif": "release_guard.sarif", "gitlab": "release_guard.gitlab"}
+FORMATS = ("text", "json", "github", *FORMAT_MODULES)
 JSON_SCHEMA_VERSION = 1
 
 
@@ -74,6 +77,9 @@ def emit(
     as `notes`, reports on stderr), else to stdout, text input errors to stderr."""
     if fmt == "json":
         _emit_json(command, outcome, exit_code, stream or sys.stdout)
+    elif fmt in FORMAT_MODULES:
+        module = __import__(FORMAT_MODULES[fmt], fromlist=["emit"])
+        module.emit(command, outcome, exit_code, stream or sys.stdout)
     elif fmt == "github":
         _emit_github(outcome, quiet, exit_code, _tolerant(stream or sys.stdout))
     else:
