@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from conftest import MakeProject, run_rg
