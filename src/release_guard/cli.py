@@ -26,6 +26,7 @@ COMMANDS = {
         "release_guard.release_info",
         "print a tag's version and whether it is a pre-release (key=value lines)",
     ),
+    "completion": ("release_guard.completion", "print a shell completion script (bash, zsh, fish)"),
 }
 
 
