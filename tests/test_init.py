@@ -61,7 +61,7 @@ def test_theo_project_gets_the_whole_pipeline_once(make_project: MakeProject) ->
         "pyproject.toml",
     ]
     # conftest's Theo: on main, v-tags, requires-python >=3.9, no tests, no ruff or mypy
-    fit = Fit("main", "v[0-9]*", "3.13", frozenset(), f"release-guard=={__version__}")
+    fit = Fit("main", "v{version}", "3.13", frozenset(), f"release-guard=={__version__}")
     for name in ("ci.yml", "release.yml"):
         assert after[f".github/workflows/{name}"] == render(name, shipped_bytes(name), fit)
     assert is_ours(str(root / ".git/hooks/pre-push"))
@@ -332,7 +332,7 @@ def test_this_repository_s_workflows_are_init_s_fit_for_itself() -> None:
     root = Path(__file__).resolve().parents[1]
     fit = Fit(
         "main",
-        "v[0-9]*",
+        "v{version}",
         "3.13",
         frozenset({"ruff", "mypy", "pytest"}),
         f"release-guard=={__version__}",
@@ -341,6 +341,9 @@ def test_this_repository_s_workflows_are_init_s_fit_for_itself() -> None:
     for name in ("ci.yml", "release.yml"):
         own = (root / ".github/workflows" / name).read_bytes()
         assert render(name, own, fit) == own
+    # the GitLab template, shipped only in the package, is its own full fit too
+    gitlab = shipped_bytes("gitlab-ci.yml")
+    assert render("gitlab-ci.yml", gitlab, fit) == gitlab
 
 
 def test_the_home_url_is_written_once_and_shown_the_same_everywhere() -> None:

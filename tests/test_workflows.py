@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
+import os
 import re
 import subprocess
 import sys
@@ -64,7 +66,7 @@ def test_version_is_set() -> None:
     ".gitignore": "/dist/\n__pycache__/\n",
 }
 # What init fits for it: on main, v-tags, a test, no ruff or mypy, the PyPI job off.
-THEO_FIT = Fit("main", "v[0-9]*", "3.13", frozenset({"pytest"}), f"release-guard=={__version__}")
+THEO_FIT = Fit("main", "v{version}", "3.13", frozenset({"pytest"}), f"release-guard=={__version__}")
 THEO_RELEASE_FILES_AS_IS = {
     **{
         name: text.replace("{version}", "0.1.0") if isinstance(text, str) else text
@@ -472,3 +474,89 @@ def test_local_runner_refuses_what_it_does_not_emulate(
     push_tag(project, bare_remote, "v0.1.0")
     with pytest.raises(Unsupported, match=message):
         run_release(bare_remote, "v0.1.0", tmp_path / "run", {}, replaced)
+
+
+# -- GitLab CI: init --ci gitlab, and the gate's script run locally -----------------------------
+
+
+def run_gitlab_gate(project: Path, tag: str, env: dict[str, str]) -> tuple[bool, str]:
+    """The gate job's script lines, in order, as GitLab's shell runs them in a tag pipeline;
+    the install lines are the test environment's tools (as for the GitHub runs)."""
+    config = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+    assert set(config["stages"]) == {"gate", "release"}
+    lines = [line for line in config["gate"]["script"] if not line.startswith("python -m pip")]
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))},
+        **env,
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_COMMIT_TAG": tag,
+        "PATH": os.pathsep.join([str(TOOLS_BIN), os.environ["PATH"]]),
+        "PYTHONPATH": str(project / "src"),
+    }
+    log = []
+    for line in lines:
+        step = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", line],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        log.append(f"$ {line}\n{step.stdout}{step.stderr}")
+        if step.returncode != 0:
+            return False, "\n".join(log)
+    return True, "\n".join(log)
+
+
+@pytest.fixture
+def gitlab_project(make_project: MakeProject) -> Path:
+    project = make_project(version="0.1.0", files=dict(THEO_RELEASE_FILES_AS_IS))
+    git(project, "branch", "-m", "master")
+    git(project, "tag", "0.0.9")  # bare-version tags
+    init = run_rg("init", "--ci", "gitlab", cwd=project)
+    assert init.returncode == 0, init.stdout + init.stderr
+    return project
+
+
+def test_init_ci_gitlab_fits_the_pipeline(gitlab_project: Path) -> None:
+    assert not (gitlab_project / ".github").exists()
+    text = (gitlab_project / ".gitlab-ci.yml").read_text()
+    config = yaml.safe_load(text)
+    assert config["workflow"]["rules"][1] == {"if": '$CI_COMMIT_BRANCH == "master"'}
+    assert config["workflow"]["rules"][2] == {"if": "$CI_COMMIT_TAG =~ /^[0-9]/"}
+    assert config["release"]["rules"] == [{"if": "$CI_COMMIT_TAG =~ /^[0-9]/"}]
+    assert config["gate"]["image"] == "python:3.13"
+    assert config["variables"]["RELEASE_GUARD"] == f"release-guard=={__version__}"
+    script = config["gate"]["script"]
+    assert "python -m pytest" in script
+    assert not [line for line in script if "ruff" in line or "mypy" in line]
+    assert config["gate"]["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
+
+
+def test_gitlab_gate_passes_a_release_tag(gitlab_project: Path, shared_env: dict[str, str]) -> None:
+    git(gitlab_project, "add", "-A")
+    git(gitlab_project, "commit", "-qm", "Adopt release-guard")
+    ok, log = run_gitlab_gate(gitlab_project, "0.1.0", shared_env)
+    assert ok, log
+    assert json.loads((gitlab_project / "gl-code-quality-report.json").read_text()) == []
+    assert (gitlab_project / "release-notes.md").read_text().strip() == THEO_NOTES
+    assert sorted(p.name for p in (gitlab_project / "dist").iterdir()) == [
+        "theo_openvoice-0.1.0-py3-none-any.whl",
+        "theo_openvoice-0.1.0.tar.gz",
+    ]
+
+
+def test_gitlab_gate_stops_a_wrong_tag_first(
+    gitlab_project: Path, shared_env: dict[str, str]
+) -> None:
+    git(gitlab_project, "add", "-A")
+    git(gitlab_project, "commit", "-qm", "Adopt release-guard")
+    ok, log = run_gitlab_gate(gitlab_project, "0.2.0", shared_env)
+    assert not ok
+    assert log.count("$ ") == 1  # the first line: release-guard check
+    assert "RG301" in log
+    [issue] = json.loads((gitlab_project / "gl-code-quality-report.json").read_text())
+    assert issue["check_name"] == "RG301"
+    assert not (gitlab_project / "dist").exists()

@@ -13,7 +13,7 @@ import json
 import re
 from typing import NamedTuple
 
-from release_guard.findings import input_error
+from release_guard.findings import Finding, InputError
 from release_guard.source import Source
 
 # Gate steps a project may not use: (tool, the step's name in ci.yml).
@@ -22,6 +22,13 @@ GATE_STEPS = (
     ("ruff", "Format (ruff format --check)"),
     ("mypy", "Types (mypy)"),
     ("pytest", "Tests (pytest)"),
+)
+# The same in the GitLab template: (tool, its script line).
+GITLAB_GATE_LINES = (
+    ("ruff", "ruff check ."),
+    ("ruff", "ruff format --check ."),
+    ("mypy", "if [ -f mypy.ini ] || [ -f .mypy.ini ]; then mypy; else mypy src; fi"),
+    ("pytest", "python -m pytest"),
 )
 # The gate's tools as ci.yml installs them; pre-commit and build are always needed.
 TOOLS_LINE = "python -m pip install ruff mypy pytest pre-commit build"
@@ -40,7 +47,7 @@ _FILTER_SPECIAL = re.compile(r"([*?+\[\]!\\])")
 
 class Fit(NamedTuple):
     branch: str
-    tag_pattern: str
+    tag_format: str
     python: str
     gate: frozenset[str]  # the tools of GATE_STEPS the project uses
     release_guard: str  # pip's requirement for release-guard, pinned
@@ -49,7 +56,7 @@ class Fit(NamedTuple):
     def describe(self) -> str:
         gate = ", ".join(["pre-commit hooks", *sorted(self.gate)])
         return (
-            f"branch {self.branch}, tags {self.tag_pattern}, Python {self.python}, "
+            f"branch {self.branch}, tags {tag_pattern(self.tag_format)}, Python {self.python}, "
             f"gate: {gate}; installs {self.release_guard}; "
             + ("publishes to PyPI" if self.pypi else "PyPI job off (PUBLISH_TO_PYPI)")
         )
@@ -127,12 +134,30 @@ def render(name: str, template: bytes, fit: Fit) -> bytes:
         for tool, step in GATE_STEPS:
             if tool not in fit.gate:
                 text = _drop_step(text, name, step)
+    elif name == "gitlab-ci.yml":
+        text = _fit_gitlab(text, name, fit)
     elif name == "release.yml":
-        pattern = fit.tag_pattern.replace("\\", "\\\\").replace('"', '\\"')
+        pattern = tag_pattern(fit.tag_format).replace("\\", "\\\\").replace('"', '\\"')
         text = _replace(text, name, r'(?m)^(    tags: \[")[^\n]*("\])$', pattern)
         if not fit.pypi:
             text = _replace(text, name, r"(?m)^(  pypi:\n    name: .*\n)()", PYPI_SWITCH)
     return text.encode("utf-8")
+
+
+def _fit_gitlab(text: str, name: str, fit: Fit) -> str:
+    branch = json.dumps(fit.branch)
+    text = _replace(text, name, r"(?m)^(    - if: \$CI_COMMIT_BRANCH == ).*()$", branch)
+    prefix = re.escape(fit.tag_format.partition("{version}")[0]).replace("/", "\\/")
+    text = _replace(text, name, r"(?m)^(    - if: \$CI_COMMIT_TAG =~ /\^).*(\[0-9\]/)$", prefix, 2)
+    text = _replace(text, name, r"(?m)^(  image: python:).*()$", fit.python)
+    text = _replace(text, name, r"(?m)^(  RELEASE_GUARD: ).*()$", json.dumps(fit.release_guard))
+    tools = [tool for tool in ("ruff", "mypy", "pytest") if tool in fit.gate]
+    line = " ".join(["python -m pip install", *tools, "pre-commit build"])
+    text = _replace(text, name, rf"(?m)^(    - ){re.escape(TOOLS_LINE)}()$", line)
+    for tool, command in GITLAB_GATE_LINES:
+        if tool not in fit.gate:
+            text = _replace(text, name, rf"(?m)^()    - {re.escape(command)}\n()", "")
+    return text
 
 
 def _replace(text: str, name: str, pattern: str, value: str, count: int = 1) -> str:
@@ -151,6 +176,5 @@ def _drop_step(text: str, name: str, step: str) -> str:
 
 
 def _damaged(name: str) -> Exception:
-    return input_error(
-        "RG002", f"release-guard's own workflow template {name} lacks a line it fits: reinstall it"
-    )
+    message = f"release-guard's own workflow template {name} lacks a line it fits"
+    return InputError(Finding("RG002", message, hint="reinstall release-guard"))

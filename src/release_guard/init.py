@@ -41,6 +41,8 @@ WORKFLOWS = (
     ("release.yml", ".github/workflows/release.yml"),
     ("ci.yml", ".github/workflows/ci.yml"),
 )
+# `--ci`: the CI service -> (template, path) of the files init writes for it
+CI_FILES = {"github": WORKFLOWS, "gitlab": (("gitlab-ci.yml", ".gitlab-ci.yml"),)}
 CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
@@ -94,6 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="serve the pre-commit hook from this hook repository at this rev (default: a "
         "`repo: local` hook running the release-guard of the project's environment)",
     )
+    parser.add_argument(
+        "--ci",
+        choices=sorted(CI_FILES),
+        default="github",
+        help="the CI service to write the pipeline for (default: github: ci.yml and release.yml)",
+    )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
     root = project_root(parser, args.root)
@@ -101,17 +109,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def body() -> Outcome:
         verbose = fmt == "text" and not args.quiet
-        return init(root, dry_run=args.dry_run, verbose=verbose, hook_repo=args.hook_repo)
+        return init(root, args.dry_run, verbose, args.hook_repo, args.ci)
 
     return run_command("init", fmt, args.quiet, body)
 
 
 def init(
-    root: str, dry_run: bool, verbose: bool, hook_repo: HookRepository | None = None
+    root: str,
+    dry_run: bool,
+    verbose: bool,
+    hook_repo: HookRepository | None = None,
+    ci: str = "github",
 ) -> Outcome:
     source = WorkTree(root)
     project = load_project(source)
-    plan = plan_init(project, source, root, hook_repo)
+    plan = plan_init(project, source, root, hook_repo, ci)
     result = Overlay(source, plan.changes)
     outcome = run_checks(result)  # also proves the written config loads
     report = list(plan.report)
@@ -134,7 +146,11 @@ def init(
 
 
 def plan_init(
-    project: Project, source: WorkTree, root: str, hook_repo: HookRepository | None = None
+    project: Project,
+    source: WorkTree,
+    root: str,
+    hook_repo: HookRepository | None = None,
+    ci: str = "github",
 ) -> Plan:
     changes: list[Change] = []
     report: list[str] = []
@@ -153,12 +169,12 @@ def plan_init(
         _config_block(project, source, keys, detected),
         _changelog(project, root, changelog, version, source),
         _pre_commit_config(source, hook_repo),
-        *(_workflow(source, name, path, fit) for name, path in WORKFLOWS),
+        *(_workflow(source, name, path, fit) for name, path in CI_FILES[ci]),
     ):
         if planned is not None:
             changes.append(planned)
         report.append(line)
-    if not _calls_back(source, changes):
+    if ci == "github" and not _calls_back(source, changes):
         report.append(
             f"note: release.yml runs {WORKFLOWS[1][1]} as a reusable workflow: yours needs an "
             "`on: workflow_call:` trigger and must upload the `dist` artifact (docs/adoption.md)"
@@ -469,14 +485,14 @@ def _fit(
     hook_repo: HookRepository | None,
 ) -> Fit:
     from release_guard import __version__
-    from release_guard.fit import gate_tools, python_for, tag_pattern
+    from release_guard.fit import gate_tools, python_for
 
     table = project.pyproject.get("project")
     requires_python = table.get("requires-python") if isinstance(table, dict) else None
     pin = hook_repo.requirement() if hook_repo is not None else f"release-guard=={__version__}"
     return Fit(
         branch=branch,
-        tag_pattern=tag_pattern(tag_format),
+        tag_format=tag_format,
         python=python_for(requires_python),
         gate=gate_tools(project.pyproject, source),
         release_guard=pin,

@@ -15,6 +15,8 @@ SHIPPED = {
     "pre-push": ("hooks/pre-push", "hooks/pre-push"),
     "ci.yml": ("templates/ci.yml", ".github/workflows/ci.yml"),
     "release.yml": ("templates/release.yml", ".github/workflows/release.yml"),
+    # only in the package: this repository does not run on GitLab
+    "gitlab-ci.yml": ("templates/gitlab-ci.yml", "src/release_guard/templates/gitlab-ci.yml"),
 }
 
 
