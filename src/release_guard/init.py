@@ -283,8 +283,6 @@ def _config_block(
 ) -> tuple[Change | None, str]:
     if _has_config_table(project.pyproject):
         return None, f"{PYPROJECT}: [tool.release-guard] exists: left as it is"
-    if not keys:
-        return None, f"{PYPROJECT}: no [tool.release-guard] needed (detected: {detected})"
     import tomlkit
 
     file = read_text_file(source, PYPROJECT)
@@ -294,7 +292,8 @@ def _config_block(
     separator = "" if file.text.endswith("\n") else nl
     block = f"{separator}{nl}[{CONFIG_TABLE}]{nl}" + nl.join(lines) + nl
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
-    return change, f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}"
+    added = f"{PYPROJECT}: added [tool.release-guard] with {', '.join(keys)}"
+    return change, f"{added} (detected: {detected})"
 
 
 def _has_config_table(pyproject: dict[str, Any]) -> bool:
