@@ -356,3 +356,37 @@ def test_the_home_url_is_written_once_and_shown_the_same_everywhere() -> None:
     for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         for url in re.findall(re.escape(owner) + r"/[\w.-]+", path.read_text()):
             assert url == home, f"{path.name}: {url}"
+
+
+@pytest.mark.parametrize(
+    ("requires_python", "python"),
+    [
+        (None, "3.13"),
+        (">=3.9", "3.13"),
+        (">=3.10,<3.13", "3.12"),
+        ("~=3.8.0", "3.8"),
+        (">=3.14", "3.14"),
+        ("not a specifier", "3.13"),
+    ],
+)
+def test_the_gate_python_comes_from_requires_python(
+    requires_python: str | None, python: str
+) -> None:
+    from release_guard.fit import python_for
+
+    assert python_for(requires_python) == python
+
+
+@pytest.mark.parametrize(
+    ("tag_format", "pattern"),
+    [
+        ("v{version}", "v[0-9]*"),
+        ("{version}", "[0-9]*"),
+        ("hatch-v{version}", "hatch-v[0-9]*"),
+        ("build+{version}", "build\\+[0-9]*"),
+    ],
+)
+def test_the_tag_trigger_comes_from_tag_format(tag_format: str, pattern: str) -> None:
+    from release_guard.fit import tag_pattern
+
+    assert tag_pattern(tag_format) == pattern

@@ -32,8 +32,10 @@ GITLAB_GATE_LINES = (
 )
 # The gate's tools as ci.yml installs them; pre-commit and build are always needed.
 TOOLS_LINE = "python -m pip install ruff mypy pytest pre-commit build"
-# Newest first: the gate runs on the newest CPython the project's requires-python allows.
+# The gate runs on the newest of these CPythons that the project's requires-python allows
+# (newest first); a project that allows none of them gets the oldest newer one it allows.
 PYTHONS = ("3.13", "3.12", "3.11", "3.10", "3.9", "3.8")
+NEWER_PYTHONS = ("3.14",)
 DEFAULT_PYTHON = PYTHONS[0]
 # Off by default in a project's release.yml: no project is on PyPI before it chooses to be.
 PYPI_SWITCH = """\
@@ -78,7 +80,10 @@ def python_for(requires_python: object) -> str:
         allowed = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return DEFAULT_PYTHON
-    return next((python for python in PYTHONS if allowed.contains(f"{python}.0")), DEFAULT_PYTHON)
+    candidates = (*PYTHONS, *NEWER_PYTHONS)
+    return next(
+        (python for python in candidates if allowed.contains(f"{python}.0")), DEFAULT_PYTHON
+    )
 
 
 def gate_tools(pyproject: dict[str, object], source: Source) -> frozenset[str]:
