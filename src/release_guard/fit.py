@@ -37,6 +37,9 @@ TOOLS_LINE = "python -m pip install ruff mypy pytest pre-commit build"
 PYTHONS = ("3.13", "3.12", "3.11", "3.10", "3.9", "3.8")
 NEWER_PYTHONS = ("3.14",)
 DEFAULT_PYTHON = PYTHONS[0]
+# Lines fitted in every GitHub workflow: the Python a job sets up, the pinned release-guard.
+PYTHON_LINE = r'(?m)^(\s+python-version: ")[^"\n]*(")$'
+PIN_LINE = r"(?m)^(\s+RELEASE_GUARD: ).*()$"
 # Off by default in a project's release.yml: no project is on PyPI before it chooses to be.
 PYPI_SWITCH = """\
     # Off until this project publishes to PyPI: delete this `if:` line, or set the repository
@@ -127,12 +130,14 @@ def _is_test_module(name: str) -> bool:
 def render(name: str, template: bytes, fit: Fit) -> bytes:
     """The shipped workflow `name` fitted to the project."""
     text = template.decode("utf-8")
+    if name in ("ci.yml", "release.yml"):
+        # Wherever a job sets Python up or installs release-guard (ci.yml does, at least once).
+        least = 1 if name == "ci.yml" else 0
+        text = _replace(text, name, PYTHON_LINE, fit.python, count=None, least=least)
+        text = _replace(text, name, PIN_LINE, json.dumps(fit.release_guard), None, least)
     if name == "ci.yml":
         branch = fit.branch if re.fullmatch(r"[\w./-]+", fit.branch) else json.dumps(fit.branch)
         text = _replace(text, name, r"(?m)^(    branches: \[)[^\]\n]*(\])$", branch, count=2)
-        text = _replace(text, name, r'(?m)^(          python-version: ")[^"\n]*(")$', fit.python)
-        pin = json.dumps(fit.release_guard)
-        text = _replace(text, name, r"(?m)^(  RELEASE_GUARD: ).*()$", pin)
         tools = [tool for tool in ("ruff", "mypy", "pytest") if tool in fit.gate]
         line = " ".join(["python -m pip install", *tools, "pre-commit build"])
         text = _replace(text, name, rf"(?m)^(\s*){re.escape(TOOLS_LINE)}()$", line)
@@ -155,7 +160,7 @@ def _fit_gitlab(text: str, name: str, fit: Fit) -> str:
     prefix = re.escape(fit.tag_format.partition("{version}")[0]).replace("/", "\\/")
     text = _replace(text, name, r"(?m)^(    - if: \$CI_COMMIT_TAG =~ /\^).*(\[0-9\]/)$", prefix, 2)
     text = _replace(text, name, r"(?m)^(  image: python:).*()$", fit.python)
-    text = _replace(text, name, r"(?m)^(  RELEASE_GUARD: ).*()$", json.dumps(fit.release_guard))
+    text = _replace(text, name, PIN_LINE, json.dumps(fit.release_guard))
     tools = [tool for tool in ("ruff", "mypy", "pytest") if tool in fit.gate]
     line = " ".join(["python -m pip install", *tools, "pre-commit build"])
     text = _replace(text, name, rf"(?m)^(    - ){re.escape(TOOLS_LINE)}()$", line)
@@ -165,9 +170,12 @@ def _fit_gitlab(text: str, name: str, fit: Fit) -> str:
     return text
 
 
-def _replace(text: str, name: str, pattern: str, value: str, count: int = 1) -> str:
+def _replace(
+    text: str, name: str, pattern: str, value: str, count: int | None = 1, least: int = 0
+) -> str:
+    """`pattern`'s two groups kept around `value`; found `count` times (None: `least` or more)."""
     result, found = re.subn(pattern, lambda match: match.group(1) + value + match.group(2), text)
-    if found != count:
+    if found != count if count is not None else found < least:
         raise _damaged(name)
     return result
 
