@@ -296,7 +296,7 @@ def test_workflows_fit_a_master_repository_with_bare_tags(make_project: MakeProj
     assert f'RELEASE_GUARD: "release-guard=={__version__}"' in ci
     release = (root / ".github/workflows/release.yml").read_text()
     assert '    tags: ["[0-9]*"]\n' in release
-    assert "    if: vars.PUBLISH_TO_PYPI == 'true'\n    needs: build\n" in release
+    assert "    if: vars.PUBLISH_TO_PYPI == 'true'\n    needs: [build, publish]\n" in release
     assert 'release-branches = ["master"]' in (root / "pyproject.toml").read_text()
 
 

@@ -150,7 +150,9 @@ def render(name: str, template: bytes, fit: Fit) -> bytes:
         pattern = tag_pattern(fit.tag_format).replace("\\", "\\\\").replace('"', '\\"')
         text = _replace(text, name, r'(?m)^(    tags: \[")[^\n]*("\])$', pattern)
         if not fit.pypi:
-            text = _replace(text, name, r"(?m)^(  pypi:\n    name: .*\n)()", PYPI_SWITCH)
+            text = _replace(
+                text, name, r"(?m)^(  pypi:\n    name: .*\n(?:    #.*\n)*)()", PYPI_SWITCH
+            )
     return text.encode("utf-8")
 
 
