@@ -237,11 +237,11 @@ def test_exit_code_is_1_whatever_the_number_of_findings(
     make_project: MakeProject, count: int
 ) -> None:
     changelog = "# Changelog\n\n## [Unreleased]\n\n"
-    changelog += "".join(f"### Misc {number}\n" for number in range(count))  # one RG209 each
-    changelog += "\n## [0.1.0] - 2026-02-07\n"
+    changelog += "".join(f"## Misc {number}\n" for number in range(count))  # one RG203 each
+    changelog += "\n## [0.1.0] - 2026-02-07\n\n- first\n"
     result = run_rg("check", "--quiet", cwd=make_project(files={"CHANGELOG.md": changelog}))
     assert result.returncode == 1
-    assert result.stdout.count(" RG209 ") == count
+    assert result.stdout.count(" RG203 ") == count
     assert result.stdout.endswith(f"Found {count} problem{'s' if count > 1 else ''}.\n")
 
 

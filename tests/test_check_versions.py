@@ -450,8 +450,9 @@ def test_vcs_version_is_one_note_and_other_checks_run(
     assert outcome.findings == []
     assert len(outcome.notes) == 1
     assert "derived from git tags" in outcome.notes[0]
-    broken = make_project(files={"pyproject.toml": text, "CHANGELOG.md": "# Changelog\n"})
-    assert [f.code for f in check(broken).findings] == ["RG202"]
+    changelog = "# Changelog\n\n## [0.1.0] - 2026-02-30\n\n- x\n"
+    broken = make_project(files={"pyproject.toml": text, "CHANGELOG.md": changelog})
+    assert [f.code for f in check(broken).findings] == ["RG204"]
 
 
 def test_command_line_reports_every_version_finding_at_once(make_project: MakeProject) -> None:

@@ -73,6 +73,9 @@ BAD = {
     "version-file-unknown-key": 'version-files = [{ path = "VERSION", regex = "(.*)" }]',
     "branches-not-a-list": 'release-branches = "main"',
     "empty-changelog": 'changelog = ""',
+    "changelog-true": "changelog = true",
+    "unknown-changelog-format": 'changelog-format = "asciidoc"',
+    "unknown-pre-release-mode": 'pre-releases = "inline"',
 }
 
 

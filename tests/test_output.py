@@ -23,7 +23,7 @@ VCS = (
 @pytest.fixture
 def two_problems(make_project: MakeProject) -> Path:
     """RG104 in the package and RG209 in the changelog, in that order of path."""
-    changelog = "# Changelog\n\n## [Unreleased]\n\n### Misc\n\n## [0.1.0] - 2026-02-07\n"
+    changelog = "# Changelog\n\n## [Unreleased]\n\n### added\n\n## [0.1.0] - 2026-02-07\n"
     return make_project(files={**MISMATCH, "CHANGELOG.md": changelog})
 
 
@@ -35,7 +35,7 @@ def test_text_is_ruff_like_with_hints_and_summary(two_problems: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
-        "CHANGELOG.md:5: RG209 subsection '### Misc' is not one of Added, Changed, Deprecated, Removed, Fixed, Security",
+        "CHANGELOG.md:5: RG209 subsection '### added' is the change type '### Added' spelled otherwise",
         f"  help: {RULES['RG209'].hint}",
         "src/theo/__init__.py:3: RG104 version '0.2.0' differs from '0.1.0' in pyproject.toml",
         f"  help: {RULES['RG104'].hint}",
@@ -90,8 +90,8 @@ def test_github_is_the_default_under_github_actions(two_problems: Path) -> None:
     result = run_rg("check", cwd=two_problems, env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::error file=CHANGELOG.md,line=5,title=RG209 unknown-subsection::subsection '### Misc' "
-        "is not one of Added, Changed, Deprecated, Removed, Fixed, Security"
+        "::error file=CHANGELOG.md,line=5,title=RG209 unknown-subsection::subsection '### added' "
+        "is the change type '### Added' spelled otherwise"
         f"%0Ahelp: {RULES['RG209'].hint}",
         "::error file=src/theo/__init__.py,line=3,title=RG104 version-mismatch::version '0.2.0' "
         f"differs from '0.1.0' in pyproject.toml%0Ahelp: {RULES['RG104'].hint}",

@@ -149,14 +149,14 @@ def test_hook_fails_a_bad_project_with_the_codes(
     root = with_hook(
         files={
             "src/theo/__init__.py": '__version__ = "0.2.0"\n',
-            "CHANGELOG.md": "# Changelog\n\n## [0.1.0] - 2026-02-07\n",
+            "CHANGELOG.md": "# Changelog\n\n## [0.1.0] - 2026-02-30\n\n- x\n",
         }
     )
     result = pre_commit(root, "run", HOOK_ID, "--all-files", env=pre_commit_env)
     assert result.returncode == 1
     assert "Failed" in result.stdout
     assert " RG104 " in result.stdout
-    assert " RG202 " in result.stdout
+    assert " RG204 " in result.stdout
 
 
 def test_installed_hook_refuses_a_bad_commit(

@@ -361,12 +361,12 @@ def test_existing_tag_refuses(make_project: MakeProject) -> None:
 
 
 def test_a_result_that_fails_the_release_checks_is_not_written(make_project: MakeProject) -> None:
-    broken_old_release = CHANGELOG_WITH_ENTRIES.replace("### Added\n\n- M1", "### Notes\n\n- M1")
-    root = make_project(files={"CHANGELOG.md": broken_old_release})
+    misspelled = CHANGELOG_WITH_ENTRIES.replace("### Added\n\n- gRPC", "### added\n\n- gRPC")
+    root = make_project(files={"CHANGELOG.md": misspelled})
     before = snapshot(root)
     result = prepare(root, "minor")
     assert result.returncode == 1
-    assert "CHANGELOG.md:13: RG209 subsection '### Notes'" in result.stdout
+    assert "CHANGELOG.md:7: RG209 subsection '### added'" in result.stdout
     assert "nothing written: v0.2.0 would not pass the release checks" in result.stdout
     assert snapshot(root) == before
 

@@ -6,16 +6,20 @@ import datetime
 import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from release_guard import changelog as kac
 from release_guard.arguments import add_output_arguments, add_root_argument, find_root, project_root
+from release_guard.changelog import load
+from release_guard.changelog import rules as changelog_rules
+from release_guard.changelog.rules import release_rules
 from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
-from release_guard.pep440 import parse_versions
 from release_guard.report import Outcome, default_format, run_command
-from release_guard.source import Source, WorkTree, read_text
+from release_guard.source import Source, WorkTree
 from release_guard.versions import VersionReport, check_versions
+
+if TYPE_CHECKING:
+    from release_guard.changelog.model import Changelog
 
 
 def run_checks(
@@ -37,63 +41,29 @@ def run_checks(
     findings = list(versions.findings)
     notes += versions.notes
     config = project.config
-    text = read_text(source, config.changelog)
-    changelog = kac.parse(text, config.changelog) if text is not None else None
+    located, changelog = load(source, project)
     if changelog is None:
-        findings.append(
-            Finding("RG201", f"changelog {config.changelog} does not exist", config.changelog)
-        )
+        findings.append(Finding("RG201", f"changelog {located.path} does not exist", located.path))
+    elif changelog.format == "none":
+        from release_guard.changelog.none import NOTE
+
+        notes.append(NOTE)
+        changelog = None
     else:
-        findings += kac.lint(
+        findings += changelog_rules.lint(
             changelog, today or datetime.datetime.now(datetime.timezone.utc).date()
         )
         if versions.version is not None:
-            findings += _version_in_changelog(versions, changelog, release=tag is not None)
+            findings += changelog_rules.version_rules(
+                changelog, versions.version, versions.path, versions.line, release=tag is not None
+            )
     if tag is not None:
         findings += _release_rules(project, versions, changelog, tag)
     return Outcome([f for f in findings if f.code not in config.ignore], notes)
 
 
-def _version_in_changelog(
-    versions: VersionReport, changelog: kac.Changelog, release: bool
-) -> list[Finding]:
-    assert versions.version is not None
-    current, *released = parse_versions(
-        [versions.version, *(s.version or "" for s in changelog.releases())]
-    )
-    if current is None:
-        return []  # RG105 already says the version is invalid
-    findings = []
-    # At release, RG302 speaks for a missing section, pre-release or not.
-    if (
-        not release
-        and not current.is_prerelease
-        and kac.find_release(changelog, versions.version) is None
-    ):
-        unreleased = changelog.unreleased
-        findings.append(
-            Finding(
-                "RG211",
-                f"version {versions.version} (from {versions.path}) has no section in {changelog.path}",
-                changelog.path,
-                unreleased.line if unreleased else None,
-            )
-        )
-    newest = max((version for version in released if version is not None), default=None)
-    if newest is not None and current < newest:
-        findings.append(
-            Finding(
-                "RG212",
-                f"version {versions.version} is older than {newest}, the newest release in {changelog.path}",
-                versions.path,
-                versions.line,
-            )
-        )
-    return findings
-
-
 def _release_rules(
-    project: Project, versions: VersionReport, changelog: kac.Changelog | None, tag: str
+    project: Project, versions: VersionReport, changelog: Changelog | None, tag: str
 ) -> list[Finding]:
     config = project.config
     version = versions.version
@@ -109,7 +79,12 @@ def _release_rules(
                 )
             ]
     if version is None:
-        return []  # RG101..RG105 already explain why there is no version
+        # RG101..RG105 already explain why there is no version; the changelog is still
+        # judged for the version the tag names
+        named = config.version_in_tag(tag)
+        if changelog is None or named is None:
+            return []
+        return release_rules(changelog, named, config.pre_releases)
     findings = []
     expected = config.tag_for(version)
     if tag != expected:
@@ -121,49 +96,8 @@ def _release_rules(
                 versions.line,
             )
         )
-    if changelog is None:
-        return findings
-    section = kac.find_release(changelog, version)
-    if section is None:
-        findings.append(
-            Finding(
-                "RG302",
-                f"{changelog.path} has no section for the release {version}",
-                changelog.path,
-                changelog.unreleased.line if changelog.unreleased else None,
-            )
-        )
-    elif not kac.is_dated(section):
-        # RG204 says so at every commit; at release it blocks even when RG204 is ignored
-        findings.append(
-            Finding(
-                "RG302",
-                f"the section [{section.label}] of the release {version} has no valid date",
-                changelog.path,
-                section.line,
-            )
-        )
-    elif changelog.first_entry_line(section) is None:
-        # the notes would be empty: refused here, at push, rather than at `notes` in CI
-        findings.append(
-            Finding(
-                "RG302",
-                f"the section [{section.label}] of the release {version} has no entries",
-                changelog.path,
-                section.line,
-            )
-        )
-    unreleased = changelog.unreleased
-    entry = changelog.first_entry_line(unreleased) if unreleased else None
-    if entry is not None:
-        findings.append(
-            Finding(
-                "RG303",
-                f"[Unreleased] still holds entries at the release of {version}",
-                changelog.path,
-                entry,
-            )
-        )
+    if changelog is not None:
+        findings += release_rules(changelog, version, config.pre_releases)
     return findings
 
 

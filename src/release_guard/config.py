@@ -32,6 +32,9 @@ class Config(NamedTuple):
     release_branches: tuple[str, ...] = ()
     wheel_files: tuple[str, ...] | None = None
     sdist_files: tuple[str, ...] | None = None
+    changelog_configured: bool = False  # False: discovery finds it (changelog/discovery.py)
+    changelog_format: str | None = None  # None: detected
+    pre_releases: str = "section"  # or "unreleased": see docs/changelogs.md
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -350,7 +353,11 @@ _KEYS = {
     "release-branches",
     "wheel-files",
     "sdist-files",
+    "changelog-format",
+    "pre-releases",
 }
+CHANGELOG_FORMATS = ("keep-a-changelog", "markdown", "rst", "towncrier", "scriv", "none")
+PRE_RELEASE_MODES = ("section", "unreleased")
 
 
 def _read_config(
@@ -392,7 +399,22 @@ def _read_config(
         except ValueError as error:
             raise fail(str(error), key) from None
 
-    changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
+    changelog_format = table.get("changelog-format")
+    if changelog_format is not None and changelog_format not in CHANGELOG_FORMATS:
+        raise fail(
+            f"changelog-format must be one of {', '.join(CHANGELOG_FORMATS)}, not {changelog_format!r}",
+            "changelog-format",
+        )
+    if table.get("changelog") is False:  # the notes live elsewhere (GitHub Releases)
+        changelog_format = "none"
+        changelog = "CHANGELOG.md"
+    else:
+        changelog = path(string("changelog", "CHANGELOG.md"), "changelog")
+    pre_releases = string("pre-releases", "section")
+    if pre_releases not in PRE_RELEASE_MODES:
+        raise fail(
+            f"pre-releases must be 'section' or 'unreleased', not {pre_releases!r}", "pre-releases"
+        )
     tag_format = string("tag-format", "v{version}")
     if tag_format.count("{version}") != 1 or any(
         brace in tag_format.replace("{version}", "") for brace in "{}"
@@ -440,6 +462,9 @@ def _read_config(
         release_branches=strings("release-branches") or (),
         wheel_files=strings("wheel-files"),
         sdist_files=strings("sdist-files"),
+        changelog_configured="changelog" in table and changelog_format != "none",
+        changelog_format=changelog_format,
+        pre_releases=pre_releases,
     )
 
 

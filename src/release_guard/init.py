@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
@@ -35,6 +35,9 @@ from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
 from release_guard.versions import check_versions, read_version_file
 
+if TYPE_CHECKING:
+    from release_guard.changelog.discovery import Located
+
 HOOK_ID = "release-guard"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOWS = (
@@ -43,7 +46,6 @@ WORKFLOWS = (
 )
 # `--ci`: the CI service -> (template, path) of the files init writes for it
 CI_FILES = {"github": WORKFLOWS, "gitlab": (("gitlab-ci.yml", ".gitlab-ci.yml"),)}
-CHANGELOG_NAMES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
 
@@ -157,8 +159,7 @@ def plan_init(
     version = check_versions(project, source).version
     branch = default_branch(root)
     keys, detected = _config_keys(project, source, root, version, branch)
-    changelog = keys.get("changelog", project.config.changelog)
-    assert isinstance(changelog, str)
+    located = _locate_changelog(project, source)
     # What the project will be configured with: an existing block is kept as it is.
     written = {} if _has_config_table(project.pyproject) else keys
     tag_format = written.get("tag-format", project.config.tag_format)
@@ -167,7 +168,7 @@ def plan_init(
     report.append(f"workflows fit: {fit.describe()}")
     for planned, line in (
         _config_block(project, source, keys, detected),
-        _changelog(project, root, changelog, version, source),
+        _changelog(project, root, located, version),
         _pre_commit_config(source, hook_repo),
         *(_workflow(source, name, path, fit) for name, path in CI_FILES[ci]),
     ):
@@ -190,9 +191,13 @@ def _config_keys(
 ) -> tuple[dict[str, object], str]:
     """The keys detection alone would get wrong, and what detection found, for the report."""
     keys: dict[str, object] = {}
-    changelog = _find_changelog(source)
-    if changelog is not None and changelog != project.config.changelog:
-        keys["changelog"] = changelog
+    located = _locate_changelog(project, source)
+    if located.found and located.format != "none":
+        # what was detected is written down, so that check reads the same file the same way
+        if located.path != project.config.changelog or project.config.changelog_configured:
+            keys["changelog"] = located.path
+        if located.format != "keep-a-changelog":
+            keys["changelog-format"] = located.format
     found = _find_version_files(project, source, version)
     detected = [vf.path for vf in project.config.version_files]
     if found and found != detected:
@@ -210,7 +215,7 @@ def _config_keys(
     summary = (
         f"version in {origin}"
         + (f", also in {', '.join(files)}" if files else "")
-        + f"; changelog {keys.get('changelog', project.config.changelog)}"
+        + f"; changelog {located.path} ({located.format})"
         + f"; tags {keys.get('tag-format', project.config.tag_format)}"
     )
     return keys, summary
@@ -226,13 +231,17 @@ def default_branch(root: str) -> str:
     return "main"
 
 
-def _find_changelog(source: WorkTree) -> str | None:
-    for directory in ("", "docs/"):
-        names = {name.lower(): name for name, is_dir in source.list_dir(directory or ".") or []}
-        for wanted in CHANGELOG_NAMES:
-            if wanted.lower() in names:
-                return directory + names[wanted.lower()]
-    return None
+def _locate_changelog(project: Project, source: WorkTree) -> Located:
+    from release_guard.changelog.discovery import locate
+
+    config = project.config
+    return locate(
+        source,
+        project.pyproject,
+        config.changelog if config.changelog_configured else None,
+        config.changelog_format,
+        project.name,
+    )
 
 
 def _find_version_files(project: Project, source: WorkTree, version: str | None) -> list[str]:
@@ -314,10 +323,15 @@ The format follows [Keep a Changelog](https://keepachangelog.com/en/1.1.0/).
 
 
 def _changelog(
-    project: Project, root: str, path: str, version: str | None, source: WorkTree
+    project: Project, root: str, located: Located, version: str | None
 ) -> tuple[Change | None, str]:
-    if source.read_bytes(path) is not None:
-        return None, f"{path}: exists"
+    """A Keep a Changelog file, only when the search found no changelog at all (never one
+    beside an existing changelog, whatever its name or format)."""
+    path = located.path
+    if located.format == "none":
+        return None, "changelog: none (changelog = false)"
+    if located.found:
+        return None, f"{path}: exists ({located.format})"
     text = CHANGELOG_HEAD
     from release_guard.pep440 import parse_version
 

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from release_guard import changelog as kac
 from release_guard.findings import Finding, InputError
 from release_guard.pep440 import parse_version
 from release_guard.report import Outcome, default_format, emit
-from release_guard.source import Source, WorkTree, read_text
+from release_guard.source import Source, WorkTree
 
 if TYPE_CHECKING:
+    from release_guard.changelog.model import Changelog
     from release_guard.config import Config, Project
 
 _REFERENCE_USE = re.compile(r"\[([^\[\]]+)\](?!\(|:)")
@@ -29,6 +29,7 @@ class Notes(NamedTuple):
     version: str
     text: str | None  # None when there is a finding instead
     findings: list[Finding]
+    changelog: str = ""  # the changelog file read (found, not only configured)
 
 
 def requested_version(argument: str, config: Config) -> str:
@@ -38,32 +39,63 @@ def requested_version(argument: str, config: Config) -> str:
 
 
 def release_notes(source: Source, argument: str, project: Project | None = None) -> Notes:
+    from release_guard.changelog import load, section_for
+    from release_guard.changelog.rules import gathered
     from release_guard.config import load_project
 
-    config = (project or load_project(source)).config
+    project = project or load_project(source)
+    config = project.config
     version = requested_version(argument, config)
-    text = read_text(source, config.changelog)
-    if text is None:
-        finding = Finding("RG201", f"changelog {config.changelog} does not exist", config.changelog)
-        return Notes(version, None, [finding])
-    changelog = kac.parse(text, config.changelog)
-    section = kac.find_release(changelog, version)
+    located, changelog = load(source, project)
+    if changelog is None:
+        finding = Finding("RG201", f"changelog {located.path} does not exist", located.path)
+        return Notes(version, None, [finding], located.path)
+    if changelog.format == "none":
+        message = "changelog = false: the release notes are written elsewhere"
+        return Notes(version, None, [Finding("RG501", message, "pyproject.toml")], located.path)
+    section = section_for(changelog, version)
     if section is None:
-        return Notes(version, None, [_missing(changelog, version)])
-    if changelog.first_entry_line(section) is None:
+        waiting = _unreleased_body(changelog, version, config.pre_releases)
+        if waiting is not None:
+            return Notes(version, as_markdown(changelog, waiting), [], located.path)
+        return Notes(version, None, [_missing(changelog, version)], located.path)
+    bodies = (
+        [section.body] if section.has_entries else [r.body for r in gathered(changelog, section)]
+    )
+    if not bodies:
         finding = Finding(
             "RG502",
-            f"[{section.label}] has no entries: a release without notes is refused",
+            f"[{section.version}] has no entries: a release without notes is refused",
             changelog.path,
             section.line,
         )
-        return Notes(version, None, [finding])
-    return Notes(version, with_used_references(changelog, section), [])
+        return Notes(version, None, [finding], located.path)
+    text = "\n\n".join(as_markdown(changelog, body) for body in bodies)
+    return Notes(version, text, [], located.path)
 
 
-def _missing(changelog: kac.Changelog, version: str) -> Finding:
+def _unreleased_body(changelog: Changelog, version: str, mode: str) -> tuple[int, int] | None:
+    """With `pre-releases = "unreleased"`, a pre-release's notes are the Unreleased entries."""
+    parsed = parse_version(version)
+    if mode != "unreleased" or parsed is None or not parsed.is_prerelease:
+        return None
+    sections = [u for u in changelog.unreleased if u.line is not None and u.first_entry]
+    return sections[0].body if sections else None
+
+
+def as_markdown(changelog: Changelog, body: tuple[int, int]) -> str:
+    """A body as Markdown: RST converted, Markdown given the link definitions it uses."""
+    text = changelog.body_text(body)
+    if changelog.markup == "rst":
+        from release_guard.changelog.notes_markdown import rst_to_markdown
+
+        return rst_to_markdown(text)
+    return with_used_references(changelog, text)
+
+
+def _missing(changelog: Changelog, version: str) -> Finding:
     valid = parse_version(version) is not None
-    known = ", ".join(s.label for s in changelog.releases()[:5]) or "none"
+    known = ", ".join(r.version for r in changelog.releases[:5]) or "none"
     message = (
         f"no section for version {version} (releases: {known})"
         if valid
@@ -72,19 +104,17 @@ def _missing(changelog: kac.Changelog, version: str) -> Finding:
     return Finding("RG501", message, changelog.path)
 
 
-def with_used_references(changelog: kac.Changelog, section: kac.Section) -> str:
-    """The section body, plus the link reference definitions it uses that it lacks.
+def with_used_references(changelog: Changelog, body: str) -> str:
+    """The body, plus the link reference definitions it uses that it lacks.
 
-    Keep a Changelog files define links like [#12]: at the end of the file, which is also
-    the end of the oldest section; without them the published notes would show the bare
-    brackets.
+    Markdown changelogs define links like [#12]: at the end of the file, outside every
+    section; without them the published notes would show the bare brackets.
     """
-    body = changelog.body_text(section)
     present = set(body.split("\n"))
     used = {label.strip().lower() for label in _REFERENCE_USE.findall(body)}
     definitions = [
         changelog.lines[line - 1].strip()
-        for label, line in changelog.link_references.items()
+        for label, line in changelog.links.items()
         if label in used and changelog.lines[line - 1] not in present
     ]
     return body + "\n\n" + "\n".join(definitions) if definitions else body
@@ -122,7 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes = release_notes(source, args.version, project)
     except InputError as error:
         return fail(Outcome([error.finding], []), 2)
-    if args.output is not None and _names_one_of(args.output, root, project.own_files()):
+    if args.output is not None and _names_one_of(
+        args.output, root, [*project.own_files(), notes.changelog]
+    ):
         parser.error(f"--output {args.output}: that is a file of the project, not for notes")
     if notes.text is None:
         return fail(Outcome(notes.findings, []), 1)

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from release_guard import changelog as kac
 from release_guard.arguments import add_output_arguments, add_root_argument, project_root
 from release_guard.check import run_checks
 from release_guard.config import PYPROJECT, Project, VersionFile, load_project
@@ -21,7 +20,6 @@ from release_guard.edit import (
     Change,
     Overlay,
     Refusal,
-    TextFile,
     apply,
     inside_git,
     line_before,
@@ -38,6 +36,8 @@ from release_guard.versions import read_version_file
 if TYPE_CHECKING:
     from packaging.version import Version
 
+    from release_guard.changelog.model import Changelog
+
 PARTS = ("major", "minor", "patch")
 
 
@@ -46,6 +46,7 @@ class Plan(NamedTuple):
     tag: str
     changes: list[Change]
     summary: list[str]  # one line per change, for people
+    removed: tuple[str, ...] = ()  # news fragments the release consumes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,9 +100,9 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
     plan = plan_release(project, source, target, day)
     in_git = inside_git(root)
     if in_git:
-        _ensure_committed(root, [change.path for change in plan.changes])
+        _ensure_committed(root, [change.path for change in plan.changes] + list(plan.removed))
         _ensure_new_tag(root, plan.tag)
-    outcome = run_checks(Overlay(source, plan.changes), tag=plan.tag)
+    outcome = run_checks(Released(source, plan.changes, plan.removed), tag=plan.tag)
     if outcome.findings:
         planned = {change.path: change for change in plan.changes}
         return Outcome(
@@ -117,6 +118,7 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
         report = [unified_diff(plan.changes).rstrip("\n"), "dry run: nothing written"]
     else:
         apply(root, plan.changes)
+        _remove_fragments(root, plan.removed, in_git)
         report = [*plan.summary, *_next_steps(root, plan, in_git)]
     if not verbose:
         return Outcome([], [*outcome.notes, *report])
@@ -125,16 +127,17 @@ def prepare(root: str, target: str, day: datetime.date, dry_run: bool, verbose: 
 
 
 def plan_release(project: Project, source: WorkTree, target: str, day: datetime.date) -> Plan:
-    """Every change the release makes, computed in memory."""
-    changelog_file = read_text_file(source, project.config.changelog)
-    if changelog_file is None:
+    """Every change the release makes, computed in memory (towncrier runs in a scratch copy)."""
+    from release_guard.changelog import load
+
+    located, changelog = load(source, project)
+    if changelog is None:
         raise Refusal(
             "RG601",
-            f"{project.config.changelog} does not exist: there is nothing to release",
+            f"{located.path} does not exist: there is nothing to release",
             "create it in Keep a Changelog form (release-guard init does it)",
-            project.config.changelog,
+            located.path,
         )
-    changelog = kac.parse(changelog_file.text, changelog_file.path)
     current = _current_version(project, source, changelog)
     version = new_version(target, current)
     tag = project.config.tag_for(version)
@@ -153,17 +156,35 @@ def plan_release(project: Project, source: WorkTree, target: str, day: datetime.
             before = earlier.before if earlier else source.read_bytes(path)
             changes[path] = Change(path, before, edited[0])
             summary.append(f"{path}: version {edited[1]} -> {version}")
-    changes[changelog_file.path], moved = _date_changelog(
-        changelog_file, changelog, version, tag, day
-    )
-    summary += moved
-    return Plan(version, tag, list(changes.values()), summary)
+    removed: list[str] = []
+    parsed = _parse_version(version)  # new_version() made sure it is valid
+    if project.config.pre_releases == "unreleased" and parsed is not None and parsed.is_prerelease:
+        summary.append(
+            f'{changelog.path}: the entries wait in [Unreleased] (pre-releases = "unreleased")'
+        )
+    elif changelog.format in ("towncrier", "scriv"):
+        from release_guard.changelog.build import build_with_tool
+
+        built = build_with_tool(source, project, changelog, version, day)
+        changes[changelog.path] = built.change
+        removed = built.removed
+        summary += built.summary
+    elif changelog.format != "none":
+        changelog_file = read_text_file(source, changelog.path)
+        assert changelog_file is not None  # load() read it
+        from release_guard.changelog.release import release_section
+
+        changes[changelog.path], moved = release_section(
+            changelog_file, changelog, version, tag, day, project.config.pre_releases
+        )
+        summary += moved
+    return Plan(version, tag, list(changes.values()), summary, tuple(removed))
 
 
 # -- versions ----------------------------------------------------------------------------------
 
 
-def _current_version(project: Project, source: WorkTree, changelog: kac.Changelog) -> str | None:
+def _current_version(project: Project, source: WorkTree, changelog: Changelog) -> str | None:
     """The version being replaced; None when there is none yet (a first release from git tags)."""
     origin = project.version_source
     if origin.kind == "static" and isinstance(origin.static_version, str):
@@ -180,7 +201,7 @@ def _current_version(project: Project, source: WorkTree, changelog: kac.Changelo
         )
     if origin.kind == "vcs":
         # The tag is the version: the newest release in the changelog is the one to bump.
-        parsed = (_parse_version(s.version or "") for s in changelog.releases())
+        parsed = (_parse_version(release.version) for release in changelog.releases)
         valid = [version for version in parsed if version is not None]
         return str(max(valid)) if valid else None
     raise Refusal(
@@ -329,85 +350,39 @@ def _set_file_version(
     return file.encode(text), found.value
 
 
-# -- changelog ---------------------------------------------------------------------------------
-
-_LINK_LINE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*(?P<url>\S+)")
-_COMPARE = re.compile(r"/compare/(?P<base>[^/]+?)\.\.\.?(?P<head>[^/.][^/]*)$")
-_BRANCH_VIEW = re.compile(r"^(?P<repository>.+?)/(?:commits|tree)/[^/]+/?$")
-
-
-def _date_changelog(
-    file: TextFile, changelog: kac.Changelog, version: str, tag: str, day: datetime.date
-) -> tuple[Change, list[str]]:
-    unreleased = changelog.unreleased
-    if unreleased is None:
-        raise Refusal(
-            "RG601",
-            f"{file.path} has no '## [Unreleased]' section to release",
-            "add '## [Unreleased]' with the release's entries above the newest release",
-            file.path,
-        )
-    if changelog.first_entry_line(unreleased) is None:
-        raise Refusal(
-            "RG601",
-            f"[Unreleased] in {file.path} holds no entries: there is nothing to release",
-            "add the release's entries under ## [Unreleased] first",
-            file.path,
-            unreleased.line,
-        )
-    existing = kac.find_release(changelog, version)
-    if existing is not None:
-        raise Refusal(
-            "RG603",
-            f"{file.path} already has a section [{existing.label}]",
-            "choose another version, or merge [Unreleased] into that section by hand",
-            file.path,
-            existing.line,
-        )
-    nl = file.newline
-    # The entries stay where they are: a new heading under [Unreleased] takes them over.
-    heading_at = line_offset(file.text, unreleased.line + 1)
-    edits = [(heading_at, heading_at, f"{nl}## [{version}] - {day.isoformat()}{nl}")]
-    summary = [f"{file.path}: [Unreleased] entries -> [{version}] - {day.isoformat()}"]
-    link_line = changelog.link_references.get("unreleased")
-    if link_line is not None:
-        link_edits = _link_edits(file, link_line, version, tag)
-        if link_edits:
-            edits += link_edits
-            summary.append(f"{file.path}: link references [Unreleased] and [{version}] updated")
-    text = file.text
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = replace_span(text, start, end, replacement)
-    return Change(file.path, file.encode(file.text), file.encode(text)), summary
-
-
-def _link_edits(file: TextFile, line: int, version: str, tag: str) -> list[tuple[int, int, str]]:
-    """Move the [Unreleased] compare link on to the new tag, and add the release's own link
-    after it, in the URL style the file already uses; none when the URL has no known shape."""
-    start = line_offset(file.text, line)
-    match = _LINK_LINE.match(file.text, start)
-    assert match is not None  # the parser found a link reference on this line
-    url = match.group("url")
-    compare = _COMPARE.search(url)
-    if compare is not None:
-        unreleased_url = url[: compare.start("base")] + tag + url[compare.end("base") :]
-        release_url = url[: compare.start("head")] + tag + url[compare.end("head") :]
-    else:
-        branch = _BRANCH_VIEW.match(url)
-        if branch is None:
-            return []
-        unreleased_url = f"{branch.group('repository')}/compare/{tag}...HEAD"
-        release_url = f"{branch.group('repository')}/releases/tag/{tag}"
-    line_end = file.text.find("\n", start)
-    after_line = len(file.text) if line_end < 0 else line_end + 1
-    missing_newline = file.newline if line_end < 0 else ""
-    return [
-        (match.start("url"), match.end("url"), unreleased_url),
-        (after_line, after_line, f"{missing_newline}[{version}]: {release_url}{file.newline}"),
-    ]
-
-
 # -- git -----------------------------------------------------------------------------------------
+
+
+class Released(Overlay):
+    """The tree as the release leaves it: the changes made, the consumed fragments gone."""
+
+    def __init__(self, base: WorkTree, changes: Sequence[Change], removed: Sequence[str]) -> None:
+        super().__init__(base, changes)
+        self.removed = set(removed)
+
+    def read_bytes(self, path: str) -> bytes | None:
+        return None if path in self.removed else super().read_bytes(path)
+
+    def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
+        entries = super().list_dir(path)
+        if entries is None:
+            return None
+        prefix = "" if path in (".", "") else path.rstrip("/") + "/"
+        return [(name, is_dir) for name, is_dir in entries if prefix + name not in self.removed]
+
+
+def _remove_fragments(root: str, paths: Sequence[str], in_git: bool) -> None:
+    """Consume the news fragments as towncrier and scriv do: `git rm`, or a plain removal."""
+    if not paths:
+        return
+    import os
+
+    if in_git:
+        run_git(root, "rm", "--quiet", "--force", "--ignore-unmatch", "--", *paths)
+    for path in paths:
+        full = os.path.join(root, *path.split("/"))
+        if os.path.exists(full):
+            os.remove(full)
 
 
 def _ensure_committed(root: str, paths: list[str]) -> None:

@@ -118,20 +118,20 @@ _RULES = (
     Rule(
         "RG202",
         "no-unreleased-section",
-        "the changelog has no ## [Unreleased] section",
-        "add '## [Unreleased]' above the newest release",
+        "retired: a missing [Unreleased] section is no longer reported",
+        "nothing to do: Keep a Changelog recommends the section, it does not require it",
     ),
     Rule(
         "RG203",
         "malformed-heading",
-        "a ## heading is neither [Unreleased] nor a release",
+        "a Keep a Changelog ## heading is neither [Unreleased] nor a release of the spec's form",
         "write release headings as '## [X.Y.Z] - YYYY-MM-DD'",
     ),
     Rule(
         "RG204",
         "bad-release-date",
-        "a release heading has no date, or not a real one",
-        "date the section as '## [X.Y.Z] - YYYY-MM-DD'",
+        "a release's date is not a real calendar day (Keep a Changelog: missing or not YYYY-MM-DD)",
+        "write the day of the release, e.g. 2024-12-06",
     ),
     Rule(
         "RG205",
@@ -142,7 +142,7 @@ _RULES = (
     Rule(
         "RG206",
         "version-order",
-        "changelog versions do not descend strictly, [Unreleased] first",
+        "undated releases are not listed by descending version, or [Unreleased] is below a release",
         "list release sections newest first",
     ),
     Rule(
@@ -160,20 +160,20 @@ _RULES = (
     Rule(
         "RG209",
         "unknown-subsection",
-        "a ### subsection is not a Keep a Changelog type",
-        "use Added, Changed, Deprecated, Removed, Fixed or Security",
+        "a ### subsection spells a Keep a Changelog change type another way",
+        "write Added, Changed, Deprecated, Removed, Fixed or Security exactly so",
     ),
     Rule(
         "RG210",
         "missing-link-reference",
-        "a section has no link reference while others do",
-        "add '[X.Y.Z]: <compare URL>' at the end of the changelog",
+        "a Keep a Changelog section has no link while others have one",
+        "add '[X.Y.Z]: <compare URL>' at the end of the changelog, or link the heading",
     ),
     Rule(
         "RG211",
         "version-not-in-changelog",
         "the current version has no changelog section",
-        "move the [Unreleased] entries to '## [X.Y.Z] - YYYY-MM-DD'",
+        "write the version's section (release-guard prepare does it)",
     ),
     Rule(
         "RG212",
@@ -193,6 +193,12 @@ _RULES = (
         "a section holds the same ### subsection twice",
         "merge the two lists under one heading",
     ),
+    Rule(
+        "RG215",
+        "bad-fragment",
+        "a news fragment would not build: unknown type, empty, a directory or not text",
+        "name it <issue>.<type>.md with a type of the towncrier configuration, and write the entry",
+    ),
     # Release: a tag is being built or pushed.
     Rule(
         "RG301",
@@ -204,14 +210,14 @@ _RULES = (
     Rule(
         "RG302",
         "no-release-section",
-        "the changelog has no dated section for the released version",
-        "add '## [X.Y.Z] - YYYY-MM-DD' with the release notes",
+        "the changelog has no dated section with entries for the released version",
+        "write the release's section (release-guard prepare does it, towncrier build too)",
     ),
     Rule(
         "RG303",
         "unreleased-not-empty",
-        "[Unreleased] still holds entries at release",
-        "move the entries into the release section",
+        "entries are left unreleased at release: an Unreleased section or news fragments",
+        "move the entries into the release section (towncrier build / scriv collect)",
     ),
     Rule(
         "RG304",
@@ -342,6 +348,12 @@ _RULES = (
         "write-failed",
         "a write failed or a file changed meanwhile; written files were restored",
         "fix the cause and run the command again",
+    ),
+    Rule(
+        "RG607",
+        "build-tool-missing",
+        "the changelog is compiled by towncrier or scriv, which is not installed",
+        "pip install 'release-guard[towncrier]' (or scriv), then run the command again",
     ),
 )
 

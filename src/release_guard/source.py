@@ -95,13 +95,12 @@ class WorkTree:
         except OSError as error:
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         try:
-            mode = os.fstat(descriptor).st_mode
-            if stat.S_ISDIR(mode):
+            status = os.fstat(descriptor)
+            if stat.S_ISDIR(status.st_mode):
                 raise _not_a_file(path, "a directory")
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(status.st_mode):
                 raise _not_a_file(path, "a FIFO, socket or device")
-            with os.fdopen(descriptor, "rb", closefd=False) as handle:
-                return handle.read(MAX_TEXT_BYTES + 1)
+            return _read_capped(descriptor, status.st_size)
         except OSError as error:
             raise input_error("RG002", f"{path}: {error.strerror}", path) from None
         finally:
@@ -110,9 +109,32 @@ class WorkTree:
     def list_dir(self, path: str) -> list[tuple[str, bool]] | None:
         try:
             with os.scandir(self._full(path)) as entries:
-                return [(entry.name, entry.is_dir()) for entry in entries]
+                return [(entry.name, _is_dir(entry)) for entry in entries]
         except OSError:
             return None
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A symlink loop is listed as a file, so that reading it reports the loop (RG002)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _read_capped(descriptor: int, expected: int) -> bytes:
+    """The file's bytes, at most one byte past the size limit. Reads are sized from fstat: a
+    16 MiB buffer per read made 200 small news fragments cost ~5 ms instead of ~0.6 ms."""
+    chunks = []
+    total = 0
+    while total <= MAX_TEXT_BYTES:
+        wanted = min(max(expected - total + 1, 4096), MAX_TEXT_BYTES + 1 - total)
+        chunk = os.read(descriptor, wanted)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _not_a_file(path: str, what: str) -> Exception:

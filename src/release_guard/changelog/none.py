@@ -1,0 +1,15 @@
+"""No changelog file: the notes are written elsewhere (GitHub Releases), `changelog = false`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from release_guard.changelog.model import Changelog
+from release_guard.source import Source
+
+FORMAT = "none"
+NOTE = "changelog = false: no changelog rules apply (the notes are written elsewhere)"
+
+
+def read(source: Source, pyproject: dict[str, Any], path: str, text: str | None) -> Changelog:
+    return Changelog(path, FORMAT, "", [], [], [], {}, dated=False)
