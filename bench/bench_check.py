@@ -30,7 +30,9 @@ def median_ms(command: list[str], cwd: Path, runs: int) -> float:
 
 
 def copy_release_files(target: Path) -> str:
-    for name in ("pyproject.toml", "CHANGELOG.md", "README.md"):
+    # ci.yml carries the pinned release-guard, one of pyproject's version-files
+    for name in ("pyproject.toml", "CHANGELOG.md", "README.md", ".github/workflows/ci.yml"):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, target / name)
     shutil.copytree(REPO / "src", target / "src")
     sys.path.insert(0, str(REPO / "src"))

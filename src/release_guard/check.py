@@ -164,11 +164,15 @@ def _release_files(
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
-    """The tag of a CI tag build (GitHub Actions), when it names a release (release_guard.tags):
-    by tag-format, or by ending in a version (then refused with the expected tag)."""
-    if os.environ.get("GITHUB_REF_TYPE") != "tag":
+    """The tag of a CI tag build (GitHub Actions, GitLab CI), when it names a release
+    (release_guard.tags): by tag-format, or by ending in a version (then refused with the
+    expected tag)."""
+    if os.environ.get("GITHUB_REF_TYPE") == "tag":
+        tag = os.environ.get("GITHUB_REF_NAME", "")
+    elif os.environ.get("CI_COMMIT_TAG"):  # GitLab sets it in tag pipelines only
+        tag = os.environ["CI_COMMIT_TAG"]
+    else:
         return None
-    tag = os.environ.get("GITHUB_REF_NAME", "")
     from release_guard.tags import claimed_version, why_no_release
 
     if claimed_version(project.config, tag) is None:
@@ -209,14 +213,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     refuse_if_interrupted(root)
 
     def body() -> Outcome:
+        from release_guard.guard_note import guard_note
+
         tag_dates = None
         if options.tag is not None or os.environ.get("CI"):
             # git only where a release is judged: at commit time it would cost too much
             from release_guard.tagdates import read_tag_dates
 
             tag_dates = read_tag_dates(root)
-        return run_checks(
+        outcome = run_checks(
             WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
         )
+        note = guard_note(root)
+        return outcome if note is None else outcome._replace(notes=[*outcome.notes, note])
 
     return run_command("check", options.format or default_format(), options.quiet, body)
