@@ -3,6 +3,7 @@ GitLab's CI_COMMIT_TAG as a tag build."""
 
 from __future__ import annotations
 
+import io
 import json
 from importlib.resources import files
 
@@ -10,6 +11,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from conftest import MakeProject, run_rg
+from release_guard.report import Outcome, emit
 from release_guard.rules import RULES
 
 BROKEN = {
@@ -52,6 +54,18 @@ def test_sarif_results_carry_locations(make_project: MakeProject) -> None:
     assert places["RG104"]["region"] == {"startLine": 1}
     assert places["RG201"]["artifactLocation"]["uri"] == "CHANGELOG.md"
     assert "region" not in places["RG201"]
+
+
+def test_sarif_tells_the_checks_that_did_not_run_as_warnings() -> None:
+    stream = io.StringIO()
+    outcome = Outcome([], ["a note"], ["RG306: no tag dates; run in CI"])
+    emit("check", outcome, "sarif", quiet=False, exit_code=0, stream=stream)
+    log = json.loads(stream.getvalue())
+    assert list(sarif_validator().iter_errors(log)) == []
+    assert log["runs"][0]["invocations"][0]["toolExecutionNotifications"] == [
+        {"level": "note", "message": {"text": "a note"}},
+        {"level": "warning", "message": {"text": "not checked: RG306: no tag dates; run in CI"}},
+    ]
 
 
 def test_sarif_is_refused_by_the_schema_when_broken() -> None:

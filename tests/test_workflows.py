@@ -156,7 +156,7 @@ def test_actions_are_pinned_by_commit_with_their_version() -> None:
     declared = [job.get("uses") for _, _, job in all_jobs()] + [
         step.get("uses") for _, _, job in all_jobs() for step in job.get("steps", [])
     ]
-    assert len(uses) == len([entry for entry in declared if entry]) == 9
+    assert len(uses) == len([entry for entry in declared if entry]) == 13
     pinned = re.compile(r"(- )?uses: ([\w-]+/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+|\$/\S+\.yml)")
     assert [entry for entry in uses if not pinned.fullmatch(entry[1])] == []
 

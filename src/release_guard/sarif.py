@@ -74,8 +74,13 @@ def emit(command: str, outcome: Outcome, exit_code: int, stream: IO[str]) -> Non
                     {
                         "executionSuccessful": exit_code != 2,
                         "exitCode": exit_code,
+                        # a check that could not run is a warning: the run is not all clear
                         "toolExecutionNotifications": [
                             {"level": "note", "message": {"text": note}} for note in outcome.notes
+                        ]
+                        + [
+                            {"level": "warning", "message": {"text": f"not checked: {what}"}}
+                            for what in outcome.skipped
                         ],
                     }
                 ],
