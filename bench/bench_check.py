@@ -30,8 +30,9 @@ def median_ms(command: list[str], cwd: Path, runs: int) -> float:
 
 
 def copy_release_files(target: Path) -> str:
-    # ci.yml carries the pinned release-guard, one of pyproject's version-files
-    for name in ("pyproject.toml", "CHANGELOG.md", "README.md", ".github/workflows/ci.yml"):
+    # the workflows carry the pinned release-guard, two of pyproject's version-files
+    workflows = (".github/workflows/ci.yml", ".github/workflows/release.yml")
+    for name in ("pyproject.toml", "CHANGELOG.md", "README.md", *workflows):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, target / name)
     shutil.copytree(REPO / "src", target / "src")
