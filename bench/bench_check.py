@@ -30,7 +30,10 @@ def median_ms(command: list[str], cwd: Path, runs: int) -> float:
 
 
 def copy_release_files(target: Path) -> str:
-    for name in ("pyproject.toml", "CHANGELOG.md", "README.md"):
+    # the workflows carry the pinned release-guard, two of pyproject's version-files
+    workflows = (".github/workflows/ci.yml", ".github/workflows/release.yml")
+    for name in ("pyproject.toml", "CHANGELOG.md", "README.md", *workflows):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, target / name)
     shutil.copytree(REPO / "src", target / "src")
     sys.path.insert(0, str(REPO / "src"))

@@ -80,6 +80,7 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         "GITHUB_ACTIONS",
         "GITHUB_REF_TYPE",
         "GITHUB_REF_NAME",
+        "CI_COMMIT_TAG",
         "GIT_DIR",
         "GIT_WORK_TREE",
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from conftest import THEO_PYPROJECT, MakeProject, git, run_rg
 from release_guard import __version__
-from release_guard.init import HOOK_REPOSITORY, hook_entry
+from release_guard.fit import Fit, render
+from release_guard.init import hook_entry
 from release_guard.install import is_ours
 from release_guard.resources import shipped_bytes
 
@@ -56,16 +58,22 @@ def test_theo_project_gets_the_whole_pipeline_once(make_project: MakeProject) ->
         ".github/workflows/ci.yml",
         ".github/workflows/release.yml",
         ".pre-commit-config.yaml",
+        "pyproject.toml",
     ]
+    # conftest's Theo: on main, v-tags, requires-python >=3.9, no tests, no ruff or mypy
+    fit = Fit("main", "v{version}", "3.13", frozenset(), f"release-guard=={__version__}")
     for name in ("ci.yml", "release.yml"):
-        assert after[f".github/workflows/{name}"] == shipped_bytes(name)
+        assert after[f".github/workflows/{name}"] == render(name, shipped_bytes(name), fit)
     assert is_ours(str(root / ".git/hooks/pre-push"))
     config = after[".pre-commit-config.yaml"].decode()
-    assert f"  - repo: {HOOK_REPOSITORY}\n    rev: v{__version__}\n" in config
+    assert f"  - repo: local  # release-guard {__version__}, " in config
+    assert "        entry: release-guard check\n        language: system\n" in config
     validate_config(root)
-    assert "pyproject.toml: no [tool.release-guard] needed" in result.stdout
-    assert "git add .github/workflows/release.yml" not in result.stdout  # one git add, all files
-    assert "  git add .pre-commit-config.yaml .github/workflows/release.yml" in result.stdout
+    assert "pyproject.toml: added [tool.release-guard] with release-branches" in result.stdout
+    assert 'release-branches = ["main"]' in after["pyproject.toml"].decode()
+    assert "git add pyproject.toml .pre-commit-config.yaml .github/workflows/release.yml" in (
+        result.stdout
+    )
 
     again = run_rg("init", cwd=root)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -118,9 +126,12 @@ def test_detection_misses_become_the_config_block(make_project: MakeProject) -> 
         + 'changelog = "HISTORY.md"\r\n'
         + 'version-files = ["src/theo/_version.py"]\r\n'
         + 'tag-format = "{version}"\r\n'
+        + 'release-branches = ["main"]\r\n'
     ).encode()
     assert not (root / "CHANGELOG.md").exists()
-    assert "with changelog, version-files, tag-format" in result.stdout
+    assert "with changelog, version-files, tag-format, release-branches" in result.stdout
+    # the bare tags are what release.yml triggers on
+    assert '    tags: ["[0-9]*"]\n' in (root / ".github/workflows/release.yml").read_text()
     # the block makes check look where the project keeps things
     (root / "src/theo/_version.py").write_text('__version__ = "0.3.1"\n')
     mismatch = run_rg("check", cwd=root)
@@ -205,7 +216,7 @@ def test_flow_style_repos_refuses_and_writes_nothing(make_project: MakeProject) 
     result = run_rg("init", cwd=root)
     assert result.returncode == 2
     assert "repos: in flow style" in result.stderr
-    assert f"- repo: {HOOK_REPOSITORY}" in result.stderr  # what to add by hand
+    assert "- repo: local" in result.stderr  # what to add by hand
     assert snapshot(root) == before
 
 
@@ -253,3 +264,129 @@ def test_invalid_pyproject_is_an_input_error(make_project: MakeProject) -> None:
     assert result.returncode == 2
     assert "RG003" in result.stderr
     assert snapshot(root) == before
+
+
+def test_workflows_fit_a_master_repository_with_bare_tags(make_project: MakeProject) -> None:
+    pyproject = THEO_PYPROJECT.format(version="0.3.0").replace(">=3.9", ">=3.10,<3.13")
+    root = make_project(
+        version="0.3.0",
+        files={
+            "pyproject.toml": pyproject + "\n[tool.ruff]\nline-length = 99\n",
+            "CHANGELOG.md": "# Changelog\n\n## [Unreleased]\n\n## [0.3.0] - 2026-01-05\n\n- X.\n",
+            "tests/unit/test_theo.py": "def test_nothing() -> None:\n    pass\n",
+        },
+    )
+    git(root, "branch", "-m", "master")
+    git(root, "tag", "0.3.0")
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        "workflows fit: branch master, tags [0-9]*, Python 3.12, "
+        f"gate: pre-commit hooks, pytest, ruff; installs release-guard=={__version__}; "
+        "PyPI job off (PUBLISH_TO_PYPI)"
+    ) in result.stdout
+    assert run_rg("init", cwd=root).returncode == 0
+    ci = (root / ".github/workflows/ci.yml").read_text()
+    assert ci.count("    branches: [master]\n") == 2
+    assert 'python-version: "3.12"' in ci
+    assert "Lint (ruff check)" in ci
+    assert "Tests (pytest)" in ci
+    assert "Types (mypy)" not in ci
+    assert "python -m pip install ruff pytest pre-commit build\n" in ci
+    assert f'RELEASE_GUARD: "release-guard=={__version__}"' in ci
+    release = (root / ".github/workflows/release.yml").read_text()
+    assert '    tags: ["[0-9]*"]\n' in release
+    assert "    if: vars.PUBLISH_TO_PYPI == 'true'\n    needs: [build, publish]\n" in release
+    assert 'release-branches = ["master"]' in (root / "pyproject.toml").read_text()
+
+
+def test_default_branch_comes_from_origin_head(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "trunk", str(remote))
+    git(root, "push", "-q", str(remote), "HEAD:trunk")
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "fetch", "-q", "origin")
+    git(root, "remote", "set-head", "origin", "trunk")
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert "workflows fit: branch trunk," in result.stdout
+
+
+def test_hook_repo_writes_the_remote_form_and_pins_ci_to_it(make_project: MakeProject) -> None:
+    root = make_project()
+    url = "https://git.example.org/tools/release-guard"
+    result = run_rg("init", "--hook-repo", f"{url}@v9.9.9", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = (root / ".pre-commit-config.yaml").read_text()
+    assert f"  - repo: {url}\n    rev: v9.9.9\n    hooks:\n      - id: release-guard\n" in config
+    validate_config(root)
+    ci = (root / ".github/workflows/ci.yml").read_text()
+    assert f'RELEASE_GUARD: "release-guard @ git+{url}@v9.9.9"' in ci
+    bad = run_rg("init", "--hook-repo", url, cwd=root)
+    assert bad.returncode == 2
+    assert "is not URL@REV" in bad.stderr
+
+
+def test_this_repository_s_workflows_are_init_s_fit_for_itself() -> None:
+    """The templates are this repository's own workflows: fitted to it, each is itself."""
+    root = Path(__file__).resolve().parents[1]
+    fit = Fit(
+        "main",
+        "v{version}",
+        "3.13",
+        frozenset({"ruff", "mypy", "pytest"}),
+        f"release-guard=={__version__}",
+        pypi=True,
+    )
+    for name in ("ci.yml", "release.yml"):
+        own = (root / ".github/workflows" / name).read_bytes()
+        assert render(name, own, fit) == own
+    # the GitLab template, shipped only in the package, is its own full fit too
+    gitlab = shipped_bytes("gitlab-ci.yml")
+    assert render("gitlab-ci.yml", gitlab, fit) == gitlab
+
+
+def test_the_home_url_is_written_once_and_shown_the_same_everywhere() -> None:
+    from release_guard.resources import home_url
+
+    root = Path(__file__).resolve().parents[1]
+    home = home_url()
+    assert f'Homepage = "{home}"' in (root / "pyproject.toml").read_text()
+    owner = "/".join(home.split("/")[:4])  # https://github.com/OWNER
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for url in re.findall(re.escape(owner) + r"/[\w.-]+", path.read_text()):
+            assert url == home, f"{path.name}: {url}"
+
+
+@pytest.mark.parametrize(
+    ("requires_python", "python"),
+    [
+        (None, "3.13"),
+        (">=3.9", "3.13"),
+        (">=3.10,<3.13", "3.12"),
+        ("~=3.8.0", "3.8"),
+        (">=3.14", "3.14"),
+        ("not a specifier", "3.13"),
+    ],
+)
+def test_the_gate_python_comes_from_requires_python(
+    requires_python: str | None, python: str
+) -> None:
+    from release_guard.fit import python_for
+
+    assert python_for(requires_python) == python
+
+
+@pytest.mark.parametrize(
+    ("tag_format", "pattern"),
+    [
+        ("v{version}", "v[0-9]*"),
+        ("{version}", "[0-9]*"),
+        ("hatch-v{version}", "hatch-v[0-9]*"),
+        ("build+{version}", "build\\+[0-9]*"),
+    ],
+)
+def test_the_tag_trigger_comes_from_tag_format(tag_format: str, pattern: str) -> None:
+    from release_guard.fit import tag_pattern
+
+    assert tag_pattern(tag_format) == pattern

@@ -37,6 +37,7 @@ from test_tagguard import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
+LOCAL = {"CI": ""}  # a developer's machine: `check` notes a missing tag guard
 
 
 def hooks(repo: Path) -> Path:
@@ -428,3 +429,36 @@ def test_the_wheel_ships_the_hook_and_install_writes_it_from_there(
         b"release_guard_python=''", f"release_guard_python={sys.executable}".encode()
     )
     assert (hooks(project) / HOOK).read_bytes() == expected
+
+
+def test_pre_commit_install_f_replacing_the_guard_is_noted_and_install_rechains(
+    project: Path, bare_remote: Path, tmp_path: Path, pre_commit_home: Path
+) -> None:
+    log = tmp_path / "foreign.log"
+    write(project, {".git/hooks/pre-push": FOREIGN.format(log=log, status=0)})
+    (hooks(project) / HOOK).chmod(0o755)
+    install_guard(project)
+    assert "tag guard is not installed" not in run_rg("check", cwd=project, env=LOCAL).stdout
+    commit(project, {".pre-commit-config.yaml": PRE_COMMIT_CONFIG.format(log=tmp_path / "pc")})
+    # -f: pre-commit deletes the hook it finds instead of chaining it
+    pre_commit(project, "install", "-f", "-t", "pre-push")
+    assert hook_files(project) == {HOOK, PREVIOUS}
+    noted = run_rg("check", cwd=project, env=LOCAL)
+    assert noted.returncode == 0
+    assert (
+        "note: the tag guard is not installed: .git/hooks/pre-push is another tool's"
+        in noted.stdout
+    )
+    assert (
+        "tag guard is not installed" not in run_rg("check", cwd=project, env={"CI": "true"}).stdout
+    )
+
+    result = run_rg("install", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"the hook an earlier installation moved to {PREVIOUS} runs first again" in result.stdout
+    assert hook_files(project) == {HOOK, PRE_COMMIT_LEGACY, PREVIOUS}
+    assert "tag guard is not installed" not in run_rg("check", cwd=project, env=LOCAL).stdout
+    git(project, "push", "-q", "origin", "main")
+    git(project, "tag", "v0.2.0")  # the commit is at 0.1.0: refused, and the foreign hook ran
+    assert_refused(push(project, "v0.2.0"), "RG301")
+    assert "refs/tags/v0.2.0" in log.read_text()

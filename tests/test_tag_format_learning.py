@@ -73,7 +73,8 @@ def test_init_writes_nothing_for_the_default_format(make_project: MakeProject) -
     tag_on(root, [("2025-01-10", "0.0.1"), ("2026-02-01", "v0.1.0")])
     result = run_rg("init", "--dry-run", cwd=root)
     assert "tag-format" not in result.stdout.split("tags v{version}")[0], result.stdout
-    assert "no [tool.release-guard] needed" in result.stdout
+    # release-branches alone: init always writes the branch the tag guard holds releases to
+    assert "added [tool.release-guard] with release-branches\n" in result.stdout, result.stdout
 
 
 def test_check_notes_recent_tags_in_another_format(make_project: MakeProject) -> None:

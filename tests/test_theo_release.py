@@ -1,8 +1,8 @@
 """The seed's release history, played end to end on examples/theo-openvoice.
 
 A copy of the example becomes a git repository with a local bare remote; release-guard is
-adopted with `init` (its pre-commit hook served from a local copy of this checkout, since the
-public hook repository cannot be reached), 0.2.0 is released with `prepare`, the tag guard and
+adopted with `init --hook-repo` (the hook served by a local copy of this checkout, since the
+public hook repository cannot be reached; tests/test_adoption.py plays the default local hook), 0.2.0 is released with `prepare`, the tag guard and
 release.yml run locally (tests/workflow_runner.py); then each classic mistake is made and must
 be refused at the earliest place it can be seen, with its rule code.
 """
@@ -23,7 +23,6 @@ import pytest
 
 from conftest import git, run_rg
 from release_guard import __version__
-from release_guard.init import HOOK_REPOSITORY
 from workflow_runner import LocalRunner, RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +51,7 @@ class Released(NamedTuple):
     repo: Path
     remote: Path
     env: dict[str, str]  # caches shared by every run, as a developer's machine keeps them
+    hooks: Path  # the hook repository
     init: subprocess.CompletedProcess[str]
     prepare: subprocess.CompletedProcess[str]
     push: subprocess.CompletedProcess[str]
@@ -128,9 +128,7 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
         patch.delenv("GIT_AUTHOR_DATE")
 
         # Adoption: one command, then the hook installed as init says.
-        init = run_rg("init", cwd=repo)
-        config = repo / ".pre-commit-config.yaml"
-        config.write_text(config.read_text().replace(HOOK_REPOSITORY, str(hooks)))
+        init = run_rg("init", "--hook-repo", f"{hooks}@v{__version__}", cwd=repo)
         assert run(repo, str(TOOLS_BIN / "pre-commit"), "install").returncode == 0
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "Adopt release-guard")
@@ -164,7 +162,9 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Released]:
         git(repo, "tag", "v0.2.0")
         push = run(repo, "git", "push", "origin", "main", "v0.2.0")
         runner = release_runner(remote, "v0.2.0", base / "ci-0.2.0", env)
-        yield Released(repo, remote, env, init, prepare, push, runner.run(RELEASE_WORKFLOW), runner)
+        yield Released(
+            repo, remote, env, hooks, init, prepare, push, runner.run(RELEASE_WORKFLOW), runner
+        )
 
 
 def test_init_sets_theo_up(released: Released) -> None:
@@ -172,6 +172,9 @@ def test_init_sets_theo_up(released: Released) -> None:
     repo = released.repo
     assert "pyproject.toml: [tool.release-guard] exists: left as it is" in released.init.stdout
     assert (repo / ".github/workflows/release.yml").is_file()
+    assert f"  - repo: {released.hooks}\n    rev: v{__version__}\n" in (
+        (repo / ".pre-commit-config.yaml").read_text()
+    )
     assert (repo / ".git/hooks/pre-push").is_file()
     assert (repo / "pyproject.toml").read_text().count("[tool.release-guard]") == 1
 
@@ -209,6 +212,8 @@ def test_release_workflow_publishes_wheel_sdist_and_notes(released: Released) ->
         "build / gate": "success",
         "build / dist": "success",
         "build": "success",
+        "provenance": "success",
+        "pypi": "skipped",  # init writes the PyPI job switched off
         "publish": "success",
     }
     ran = {name for _, name, status in result.statuses() if status == "success"}

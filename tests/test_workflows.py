@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
+import os
 import re
 import subprocess
 import sys
@@ -20,7 +22,9 @@ import pytest
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
 from packaging.version import Version
 
-from conftest import THEO_PYPROJECT, MakeProject, git, run_rg
+from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg
+from release_guard import __version__
+from release_guard.fit import Fit, render
 from release_guard.resources import shipped_bytes
 from workflow_runner import LocalRunner, RunResult, Unsupported
 
@@ -67,6 +71,15 @@ def test_version_is_set() -> None:
 """,
     ".gitignore": "/dist/\n__pycache__/\n",
 }
+# What init fits for it: on main, v-tags, a test, no ruff or mypy, the PyPI job off.
+THEO_FIT = Fit("main", "v{version}", "3.13", frozenset({"pytest"}), f"release-guard=={__version__}")
+THEO_RELEASE_FILES_AS_IS = {
+    **{
+        name: text.replace("{version}", "0.1.0") if isinstance(text, str) else text
+        for name, text in THEO_RELEASE_FILES.items()
+    },
+    "pyproject.toml": THEO_PYPROJECT.format(version="0.1.0"),  # no config block: init writes it
+}
 THEO_NOTES = "### Added\n\n- M1 foundation: types, interfaces, configs, exceptions, protobuf."
 
 
@@ -97,15 +110,40 @@ def test_actionlint_reports_nothing() -> None:
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
-def test_zizmor_pedantic_reports_nothing() -> None:
+@pytest.mark.parametrize("persona", ["pedantic", "auditor"])
+def test_zizmor_reports_nothing(persona: str) -> None:
     result = subprocess.run(
-        [str(TOOLS_BIN / "zizmor"), "--offline", "--persona=pedantic", str(WORKFLOWS)],
+        [str(TOOLS_BIN / "zizmor"), "--offline", f"--persona={persona}", str(WORKFLOWS)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
+
+
+def test_the_workflows_init_writes_are_clean_too(make_project: MakeProject) -> None:
+    """A project's fitted copies (PyPI switch, dropped steps, bare tags) lint as clean."""
+    root = make_project(files={"pyproject.toml": THEO_PYPROJECT.format(version="0.1.0")})
+    git(root, "tag", "0.1.0")
+    assert run_rg("init", cwd=root).returncode == 0
+    workflows = root / ".github" / "workflows"
+    lint = subprocess.run(
+        [str(TOOLS_BIN / "actionlint"), "-no-color", *sorted(map(str, workflows.glob("*.yml")))],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
+    for persona in ("pedantic", "auditor"):
+        audit = subprocess.run(
+            [str(TOOLS_BIN / "zizmor"), "--offline", f"--persona={persona}", str(workflows)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "No findings to report" in audit.stdout, audit.stdout + audit.stderr
 
 
 def test_actions_are_pinned_by_commit_with_their_version() -> None:
@@ -118,7 +156,7 @@ def test_actions_are_pinned_by_commit_with_their_version() -> None:
     declared = [job.get("uses") for _, _, job in all_jobs()] + [
         step.get("uses") for _, _, job in all_jobs() for step in job.get("steps", [])
     ]
-    assert len(uses) == len([entry for entry in declared if entry]) == 9
+    assert len(uses) == len([entry for entry in declared if entry]) == 13
     pinned = re.compile(r"(- )?uses: ([\w-]+/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+|\$/\S+\.yml)")
     assert [entry for entry in uses if not pinned.fullmatch(entry[1])] == []
 
@@ -127,9 +165,13 @@ def test_permissions_are_least_and_only_publish_writes() -> None:
     assert [load(name)["permissions"] for name in ("ci.yml", "release.yml")] == [{}, {}]
     grants = {(name, job_id): job.get("permissions") for name, job_id, job in all_jobs()}
     assert None not in grants.values()
-    writers = {key for key, grant in grants.items() if "write" in (grant or {}).values()}
-    assert writers == {("release.yml", "publish")}
-    assert grants["release.yml", "publish"] == {"contents": "write"}
+    writers = {key[1]: grant for key, grant in grants.items() if "write" in (grant or {}).values()}
+    assert writers == {
+        "publish": {"contents": "write"},
+        "provenance": {"id-token": "write", "attestations": "write"},
+        "pypi": {"id-token": "write"},
+    }
+    assert load("release.yml")["jobs"]["pypi"]["environment"] == {"name": "pypi"}
 
 
 def test_no_expression_is_expanded_inside_run() -> None:
@@ -166,26 +208,43 @@ def push_tag(repo: Path, remote: Path, tag: str) -> None:
 
 
 def run_release(
-    remote: Path, tag: str, run_dir: Path, env: dict[str, str], replaced: dict[str, str]
+    remote: Path,
+    tag: str,
+    run_dir: Path,
+    env: dict[str, str],
+    replaced: dict[str, str],
+    variables: dict[str, str] | None = None,
 ) -> tuple[RunResult, LocalRunner]:
-    runner = LocalRunner(remote, tag, run_dir, TOOLS_BIN, replaced, env, "example/project")
+    runner = LocalRunner(
+        remote, tag, run_dir, TOOLS_BIN, replaced, env, "example/project", variables
+    )
     return runner.run(".github/workflows/release.yml"), runner
 
 
-def assert_released(result: RunResult, runner: LocalRunner, tag: str, dists: set[str]) -> str:
-    """Every step passed and gh published the tag with the dists; the notes gh received."""
+def assert_released(
+    result: RunResult,
+    runner: LocalRunner,
+    tag: str,
+    dists: set[str],
+    pypi: bool = False,
+    prerelease: bool = False,
+) -> str:
+    """Every step passed, the dists were attested, gh published the tag with them (and PyPI
+    got them when its job is on); the notes gh received."""
     failed = result.failed_step()
     assert failed is None, failed.report()
     assert result.jobs == {
         "build / gate": "success",
         "build / dist": "success",
         "build": "success",
+        "provenance": "success",
+        "pypi": "success" if pypi else "skipped",
         "publish": "success",
     }
     executed = [(job, name) for job, name, status in result.statuses() if status == "success"]
     assert ("build / gate", HOOKS_STEP) in executed
     assert ("publish", HASH_CHECK_STEP) in executed
-    assert executed[-1] == ("publish", "Create the GitHub Release")
+    assert [name for job, name in executed if job == "publish"][-1] == "Create the GitHub Release"
     [call] = runner.gh_calls()
     assert call["tag"] == tag
     assert call["options"] == {
@@ -193,10 +252,15 @@ def assert_released(result: RunResult, runner: LocalRunner, tag: str, dists: set
         "--verify-tag": True,
         "--title": tag,
         "--notes-file": "release/release-notes.md",
+        **({"--prerelease": True} if prerelease else {}),
     }
     assert set(call["files"]) == dists
     built = runner.artifacts / "dist" / "dist"
-    assert {name: sha256(built / name) for name in dists} == call["files"]
+    hashes = {name: sha256(built / name) for name in dists}
+    assert hashes == call["files"]
+    assert {name: digest for one in runner.attested for name, digest in one.items()} == hashes
+    published = {name: digest for one in runner.published_to_pypi for name, digest in one.items()}
+    assert published == (hashes if pypi else {})
     notes: str = call["notes"]
     return notes
 
@@ -219,6 +283,56 @@ def test_theo_release_tag_is_published(
         BUILD_TOOLS_STEP,
         PUBLISH_TOOLS_STEP,
     ]
+
+
+def test_a_pre_release_tag_is_published_as_a_pre_release(
+    make_project: MakeProject, bare_remote: Path, tmp_path: Path, shared_env: dict[str, str]
+) -> None:
+    files = theo_release_files("0.2.0rc1")
+    changelog = THEO_CHANGELOG.replace(
+        "## [Unreleased]\n", "## [Unreleased]\n\n## [0.2.0rc1] - 2026-03-01\n\n- Worker.\n"
+    )
+    project = make_project(version="0.2.0rc1", files={**files, "CHANGELOG.md": changelog})
+    push_tag(project, bare_remote, "v0.2.0rc1")
+    result, runner = run_release(bare_remote, "v0.2.0rc1", tmp_path / "run", shared_env, INSTALLED)
+    dists = {"theo_openvoice-0.2.0rc1-py3-none-any.whl", "theo_openvoice-0.2.0rc1.tar.gz"}
+    notes = assert_released(result, runner, "v0.2.0rc1", dists, prerelease=True)
+    assert notes.strip() == "- Worker."
+
+
+def test_the_pypi_job_runs_once_switched_on(
+    make_project: MakeProject, bare_remote: Path, tmp_path: Path, shared_env: dict[str, str]
+) -> None:
+    project = make_project(version="0.1.0", files=theo_release_files("0.1.0"))
+    push_tag(project, bare_remote, "v0.1.0")
+    switched_on = {"PUBLISH_TO_PYPI": "true"}
+    result, runner = run_release(
+        bare_remote, "v0.1.0", tmp_path / "run", shared_env, INSTALLED, switched_on
+    )
+    dists = {"theo_openvoice-0.1.0-py3-none-any.whl", "theo_openvoice-0.1.0.tar.gz"}
+    assert_released(result, runner, "v0.1.0", dists, pypi=True)
+
+
+def test_init_s_workflows_release_bare_tags_on_master_without_ruff_or_mypy(
+    make_project: MakeProject, bare_remote: Path, tmp_path: Path, shared_env: dict[str, str]
+) -> None:
+    project = make_project(version="0.1.0", files=dict(THEO_RELEASE_FILES_AS_IS))
+    git(project, "branch", "-m", "master")
+    git(project, "tag", "0.0.9")  # the project's tags are bare versions
+    init = run_rg("init", cwd=project)
+    assert init.returncode == 0, init.stdout + init.stderr
+    ci = (project / ".github/workflows/ci.yml").read_text()
+    assert "ruff" not in ci.replace("ruff/mypy", "")
+    assert "Types (mypy)" not in ci
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Adopt release-guard")
+    push_tag(project, bare_remote, "0.1.0")
+    result, runner = run_release(bare_remote, "0.1.0", tmp_path / "run", shared_env, INSTALLED)
+    dists = {"theo_openvoice-0.1.0-py3-none-any.whl", "theo_openvoice-0.1.0.tar.gz"}
+    assert_released(result, runner, "0.1.0", dists)
+    ran = [name for job, name, status in result.statuses() if job == "build / gate"]
+    assert TESTS_STEP in ran
+    assert not [name for name in ran if "ruff" in name or "mypy" in name]
 
 
 @pytest.mark.parametrize(
@@ -248,6 +362,8 @@ def test_bad_release_tag_fails_at_the_hooks_step(
         "build / gate": "failure",
         "build / dist": "skipped",
         "build": "failure",
+        "provenance": "skipped",
+        "pypi": "skipped",
         "publish": "skipped",
     }
     after = result.statuses()[result.steps.index(failed) + 1 :]
@@ -317,7 +433,7 @@ def theo_release_files(version: str) -> dict[str, str | bytes | None]:
         for name, text in THEO_RELEASE_FILES.items()
     }
     for name in ("ci.yml", "release.yml"):
-        files[f".github/workflows/{name}"] = shipped_bytes(name)
+        files[f".github/workflows/{name}"] = render(name, shipped_bytes(name), THEO_FIT)
     return files
 
 
@@ -337,7 +453,9 @@ def test_release_guard_releases_itself(
     replaced = {**INSTALLED, TESTS_STEP: "this test suite is that step's run"}
     result, runner = run_release(bare_remote, tag, tmp_path / "run", shared_env, replaced)
     wheel = f"release_guard-{version}-py3-none-any.whl"
-    notes = assert_released(result, runner, tag, {wheel, f"release_guard-{version}.tar.gz"})
+    notes = assert_released(
+        result, runner, tag, {wheel, f"release_guard-{version}.tar.gz"}, pypi=True
+    )
     # The notes of this changelog are judged by the notes tests; here: gh gets them unchanged.
     expected = run_rg("notes", tag, cwd=clone)
     assert expected.returncode == 0, expected.stderr
@@ -426,3 +544,89 @@ def test_local_runner_refuses_what_it_does_not_emulate(
     push_tag(project, bare_remote, "v0.1.0")
     with pytest.raises(Unsupported, match=message):
         run_release(bare_remote, "v0.1.0", tmp_path / "run", {}, replaced)
+
+
+# -- GitLab CI: init --ci gitlab, and the gate's script run locally -----------------------------
+
+
+def run_gitlab_gate(project: Path, tag: str, env: dict[str, str]) -> tuple[bool, str]:
+    """The gate job's script lines, in order, as GitLab's shell runs them in a tag pipeline;
+    the install lines are the test environment's tools (as for the GitHub runs)."""
+    config = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+    assert set(config["stages"]) == {"gate", "release"}
+    lines = [line for line in config["gate"]["script"] if not line.startswith("python -m pip")]
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))},
+        **env,
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_COMMIT_TAG": tag,
+        "PATH": os.pathsep.join([str(TOOLS_BIN), os.environ["PATH"]]),
+        "PYTHONPATH": str(project / "src"),
+    }
+    log = []
+    for line in lines:
+        step = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", line],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        log.append(f"$ {line}\n{step.stdout}{step.stderr}")
+        if step.returncode != 0:
+            return False, "\n".join(log)
+    return True, "\n".join(log)
+
+
+@pytest.fixture
+def gitlab_project(make_project: MakeProject) -> Path:
+    project = make_project(version="0.1.0", files=dict(THEO_RELEASE_FILES_AS_IS))
+    git(project, "branch", "-m", "master")
+    git(project, "tag", "0.0.9")  # bare-version tags
+    init = run_rg("init", "--ci", "gitlab", cwd=project)
+    assert init.returncode == 0, init.stdout + init.stderr
+    return project
+
+
+def test_init_ci_gitlab_fits_the_pipeline(gitlab_project: Path) -> None:
+    assert not (gitlab_project / ".github").exists()
+    text = (gitlab_project / ".gitlab-ci.yml").read_text()
+    config = yaml.safe_load(text)
+    assert config["workflow"]["rules"][1] == {"if": '$CI_COMMIT_BRANCH == "master"'}
+    assert config["workflow"]["rules"][2] == {"if": "$CI_COMMIT_TAG =~ /^[0-9]/"}
+    assert config["release"]["rules"] == [{"if": "$CI_COMMIT_TAG =~ /^[0-9]/"}]
+    assert config["gate"]["image"] == "python:3.13"
+    assert config["variables"]["RELEASE_GUARD"] == f"release-guard=={__version__}"
+    script = config["gate"]["script"]
+    assert "python -m pytest" in script
+    assert not [line for line in script if "ruff" in line or "mypy" in line]
+    assert config["gate"]["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
+
+
+def test_gitlab_gate_passes_a_release_tag(gitlab_project: Path, shared_env: dict[str, str]) -> None:
+    git(gitlab_project, "add", "-A")
+    git(gitlab_project, "commit", "-qm", "Adopt release-guard")
+    ok, log = run_gitlab_gate(gitlab_project, "0.1.0", shared_env)
+    assert ok, log
+    assert json.loads((gitlab_project / "gl-code-quality-report.json").read_text()) == []
+    assert (gitlab_project / "release-notes.md").read_text().strip() == THEO_NOTES
+    assert sorted(p.name for p in (gitlab_project / "dist").iterdir()) == [
+        "theo_openvoice-0.1.0-py3-none-any.whl",
+        "theo_openvoice-0.1.0.tar.gz",
+    ]
+
+
+def test_gitlab_gate_stops_a_wrong_tag_first(
+    gitlab_project: Path, shared_env: dict[str, str]
+) -> None:
+    git(gitlab_project, "add", "-A")
+    git(gitlab_project, "commit", "-qm", "Adopt release-guard")
+    ok, log = run_gitlab_gate(gitlab_project, "0.2.0", shared_env)
+    assert not ok
+    assert log.count("$ ") == 1  # the first line: release-guard check
+    assert "RG301" in log
+    [issue] = json.loads((gitlab_project / "gl-code-quality-report.json").read_text())
+    assert issue["check_name"] == "RG301"
+    assert not (gitlab_project / "dist").exists()

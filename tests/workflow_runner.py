@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
@@ -68,9 +68,11 @@ WORKFLOW_KEYS = {"name", "on", "permissions", "concurrency", "defaults", "env", 
 JOB_KEYS = {
     "name",
     "needs",
+    "if",
     "runs-on",
     "timeout-minutes",
     "permissions",
+    "environment",
     "steps",
     "uses",
     "outputs",
@@ -115,6 +117,7 @@ class Job(NamedTuple):
     env: dict[str, str]
     deadline: float
     contexts: dict[str, Any]
+    permissions: Mapping[str, str]
 
 
 class LocalRunner:
@@ -134,8 +137,10 @@ class LocalRunner:
         replaced: Mapping[str, str],
         env: Mapping[str, str],
         repository: str = "example/project",
+        variables: Mapping[str, str] | None = None,
     ) -> None:
         self.remote = remote
+        self.variables = dict(variables or {})  # the repository's `vars`
         self.tag = tag
         self.run_dir = run_dir
         self.replaced = dict(replaced)
@@ -143,6 +148,9 @@ class LocalRunner:
         self.sha = _git(remote, "rev-parse", f"{tag}^{{commit}}")
         self.artifacts = run_dir / "artifacts"
         self.gh_log = run_dir / "gh.jsonl"
+        # What the emulated attest-build-provenance and gh-action-pypi-publish received.
+        self.attested: list[dict[str, str]] = []
+        self.published_to_pypi: list[dict[str, str]] = []
         stand_in_bin = run_dir / "bin"
         stand_in_bin.mkdir(parents=True)
         gh = stand_in_bin / "gh"
@@ -184,6 +192,8 @@ class LocalRunner:
             "actions/setup-python": self._setup_python,
             "actions/upload-artifact": self._upload_artifact,
             "actions/download-artifact": self._download_artifact,
+            "actions/attest-build-provenance": self._attest,
+            "pypa/gh-action-pypi-publish": self._publish_to_pypi,
         }
 
     # -- workflows and jobs --------------------------------------------------------------
@@ -228,7 +238,9 @@ class LocalRunner:
                 need: {"outputs": self.job_outputs.get(f"{prefix}{need}", {})}
                 for need in _needs(job)
             }
-            if any(outcome[need] != "success" for need in _needs(job)):
+            if any(outcome[need] != "success" for need in _needs(job)) or not self._condition(
+                job.get("if"), {"needs": needs}
+            ):
                 outcome[job_id] = "skipped"
                 self.job_outputs[label] = {}  # a skipped job's outputs are all empty
                 self._mark_steps_found(job)
@@ -287,7 +299,14 @@ class LocalRunner:
         env.update(self._evaluated(workflow.get("env", {}), {**contexts, "env": env}))
         contexts["env"] = env
         minutes = job.get("timeout-minutes", DEFAULT_TIMEOUT_MINUTES)
-        context = Job(workspace, temp, env, time.monotonic() + 60 * minutes, contexts)
+        context = Job(
+            workspace,
+            temp,
+            env,
+            time.monotonic() + 60 * minutes,
+            contexts,
+            job.get("permissions", {}),
+        )
         failed = False
         for number, step in enumerate(job["steps"], 1):
             _only(step, STEP_KEYS, f"step {number} of job {label}")
@@ -378,6 +397,8 @@ class LocalRunner:
         available: dict[str, Any] = {"github": self.github, **contexts}
         comparison = COMPARISON.fullmatch(expression)
         path = comparison.group(1) if comparison else expression
+        # GitHub gives an unset repository variable as the empty string
+        available["vars"] = {path.partition(".")[2]: "", **self.variables}
         if not CONTEXT_PATH.fullmatch(path) or "." not in path:
             raise Unsupported(f"expression {expression!r} is not emulated")
         value: Any = available
@@ -446,6 +467,22 @@ class LocalRunner:
         shutil.copytree(source, job.workspace / str(options.get("path", ".")), dirs_exist_ok=True)
         return f"downloaded {options['name']}"
 
+    def _attest(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"subject-path"}, "attest-build-provenance")
+        subjects = sorted(job.workspace.glob(str(options["subject-path"])))
+        if not subjects:
+            raise ActionFailed(f"attest-build-provenance: nothing at {options['subject-path']}")
+        self.attested += [{path.name: _sha256(path)} for path in subjects]
+        return f"attested {[path.name for path in subjects]}"
+
+    def _publish_to_pypi(self, options: dict[str, Any], job: Job) -> str:
+        _only(options, {"packages-dir"}, "gh-action-pypi-publish")
+        if job.permissions.get("id-token") != "write":
+            raise ActionFailed("gh-action-pypi-publish: no id-token: write for trusted publishing")
+        packages = sorted((job.workspace / str(options["packages-dir"])).glob("*"))
+        self.published_to_pypi += [{path.name: _sha256(path)} for path in packages]
+        return f"published {[path.name for path in packages]}"
+
     def gh_calls(self) -> list[dict[str, Any]]:
         """What the stand-in gh received, one record per call."""
         if not self.gh_log.exists():
@@ -510,3 +547,100 @@ def _git(cwd: Path, *args: str) -> str:
     if result.returncode != 0:
         raise ActionFailed(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout.strip()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class ActionRun(NamedTuple):
+    steps: list[StepResult]
+    outputs: dict[str, str]
+
+
+def run_composite_action(
+    action_dir: Path,
+    inputs: Mapping[str, str],
+    workspace: Path,
+    env: Mapping[str, str],
+    done: Collection[str] = (),
+) -> ActionRun:
+    """Run a composite action's steps as a job step `uses: <action_dir>` would.
+
+    `env` is the job's environment (GITHUB_*, RUNNER_TEMP, PATH). Expressions: `inputs.X`
+    (declared inputs only, with their defaults) and `steps.ID.outputs.X` in the outputs.
+    Steps named in `done` are not run (an earlier run of the action did their work).
+    """
+    action: dict[str, Any] = yaml.safe_load((action_dir / "action.yml").read_text())
+    _only(
+        action, {"name", "description", "author", "branding", "inputs", "outputs", "runs"}, "action"
+    )
+    if action["runs"].get("using") != "composite":
+        raise Unsupported("only composite actions are emulated")
+    declared = action.get("inputs", {})
+    unknown = set(inputs) - set(declared)
+    if unknown:
+        raise Unsupported(f"inputs {sorted(unknown)} are not declared by the action")
+    values = {
+        name: inputs.get(name, str(spec.get("default", ""))) for name, spec in declared.items()
+    }
+
+    def evaluate(text: str, step_outputs: Mapping[str, Mapping[str, str]]) -> str:
+        def one(match: re.Match[str]) -> str:
+            path = match.group(1).split(".")
+            if len(path) == 2 and path[0] == "inputs" and path[1] in values:
+                return values[path[1]]
+            if len(path) == 4 and path[0] == "steps" and path[2] == "outputs":
+                return step_outputs.get(path[1], {}).get(path[3], "")
+            raise Unsupported(f"expression {match.group(0)!r} is not emulated")
+
+        return EXPRESSION.sub(one, text)
+
+    results: list[StepResult] = []
+    step_outputs: dict[str, dict[str, str]] = {}
+    failed = False
+    temp = Path(env["RUNNER_TEMP"])
+    for number, step in enumerate(action["runs"]["steps"], 1):
+        _only(step, {"name", "id", "shell", "run", "env"}, f"action step {number}")
+        name = step.get("name", step["run"])
+        if failed or name in done:
+            results.append(StepResult("action", name, "skipped" if failed else "replaced", ""))
+            continue
+        if step.get("shell") != "bash":
+            raise Unsupported(f"action step {name!r}: only shell: bash is emulated")
+        output_file = temp / f"action-output-{number}"
+        output_file.write_text("")
+        step_env = {
+            **env,
+            **{
+                key: evaluate(str(value), step_outputs)
+                for key, value in step.get("env", {}).items()
+            },
+            "GITHUB_ACTION_PATH": str(action_dir),
+            "GITHUB_OUTPUT": str(output_file),
+        }
+        script = temp / f"action-step-{number}.sh"
+        script.write_text(step["run"])
+        process = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=workspace,
+            env=step_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        failed = process.returncode != 0
+        results.append(
+            StepResult("action", name, "failure" if failed else "success", process.stdout)
+        )
+        if "id" in step:
+            lines = output_file.read_text().splitlines()
+            step_outputs[step["id"]] = dict(line.split("=", 1) for line in lines if "=" in line)
+    outputs = {
+        name: evaluate(str(spec["value"]), step_outputs)
+        for name, spec in action.get("outputs", {}).items()
+    }
+    return ActionRun(results, outputs)

@@ -169,11 +169,15 @@ def _release_files(
 
 
 def release_tag_from_environment(project: Project, notes: list[str]) -> str | None:
-    """The tag of a CI tag build (GitHub Actions), when it names a release (release_guard.tags):
-    by tag-format, or by ending in a version (then refused with the expected tag)."""
-    if os.environ.get("GITHUB_REF_TYPE") != "tag":
+    """The tag of a CI tag build (GitHub Actions, GitLab CI), when it names a release
+    (release_guard.tags): by tag-format, or by ending in a version (then refused with the
+    expected tag)."""
+    if os.environ.get("GITHUB_REF_TYPE") == "tag":
+        tag = os.environ.get("GITHUB_REF_NAME", "")
+    elif os.environ.get("CI_COMMIT_TAG"):  # GitLab sets it in tag pipelines only
+        tag = os.environ["CI_COMMIT_TAG"]
+    else:
         return None
-    tag = os.environ.get("GITHUB_REF_NAME", "")
     from release_guard.tags import claimed_version, why_no_release
 
     if claimed_version(project.config, tag) is None:
@@ -214,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     refuse_if_interrupted(root)
 
     def body() -> Outcome:
+        from release_guard.guard_note import guard_note
+
         tag_dates = None
         # The tags' dates only in CI (and at push): at commit time git would cost too much, and
         # a tag judged by hand may be a scratch tag of today on a copy of an old release.
@@ -224,10 +230,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcome = run_checks(
             WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
         )
+        notes = list(outcome.notes)
         if options.tag is not None and tag_dates is None:
-            outcome.notes.append(
-                "changelog dates against tag dates (RG306) are judged at push and in CI"
-            )
-        return outcome
+            notes.append("changelog dates against tag dates (RG306) are judged at push and in CI")
+        note = guard_note(root)
+        if note is not None:
+            notes.append(note)
+        return outcome._replace(notes=notes)
 
     return run_command("check", options.format or default_format(), options.quiet, body)

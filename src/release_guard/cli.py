@@ -27,6 +27,11 @@ COMMANDS = {
         "release_guard.packages",
         "print the directories to build (a workspace's packages)",
     ),
+    "version": (
+        "release_guard.release_info",
+        "print a tag's version and whether it is a pre-release (key=value lines)",
+    ),
+    "completion": ("release_guard.completion", "print a shell completion script (bash, zsh, fish)"),
 }
 
 
@@ -42,7 +47,23 @@ def _usage() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    """The command's exit code; a closed pipe or Ctrl-C ends it quietly, without a traceback."""
+    try:
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # here, where a closed pipe can still be caught
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `release-guard ... | head -1`: the reader left. Point stdout at /dev/null so that
+        # the interpreter's last flush at exit does not complain either.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command killed by SIGPIPE
+    return code
+
+
+def _dispatch(args: list[str]) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(_usage(), file=sys.stdout if args else sys.stderr)
         return 0 if args else 2
@@ -62,11 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command_main = __import__(entry[0], fromlist=["main"]).main
         return int(command_main(args[1:]))
     except InputError as error:
-        from release_guard.report import format_text
+        from release_guard.report import format_text, use_colour
 
-        print(f"release-guard: {format_text(error.finding)}", file=sys.stderr)
+        finding = format_text(error.finding, colour=use_colour(sys.stderr))
+        print(f"release-guard: {finding}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 1

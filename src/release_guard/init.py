@@ -39,6 +39,7 @@ from release_guard.edit import (
     unified_diff,
 )
 from release_guard.findings import InputError
+from release_guard.fit import Fit
 from release_guard.report import (
     Outcome,
     default_format,
@@ -53,17 +54,41 @@ from release_guard.versions.rules import check_versions
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
 
-# Where users get the hook from. The project's public home is not settled yet: this constant
-# is the one place to change (docs/adoption.md, "The hook repository").
-HOOK_REPOSITORY = "https://github.com/release-guard/release-guard"
 HOOK_ID = "release-guard"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOWS = (
     ("release.yml", ".github/workflows/release.yml"),
     ("ci.yml", ".github/workflows/ci.yml"),
 )
+# `--ci`: the CI service -> (template, path) of the files init writes for it
+CI_FILES = {"github": WORKFLOWS, "gitlab": (("gitlab-ci.yml", ".gitlab-ci.yml"),)}
 # Where a package keeps its version when __init__.py imports it from a sibling module.
 VERSION_MODULES = ("__init__.py", "_version.py", "__about__.py", "version.py", "__version__.py")
+
+
+class HookRepository(NamedTuple):
+    """`--hook-repo URL@REV`: the hook served by a hook repository instead of `repo: local`."""
+
+    url: str
+    rev: str
+
+    @classmethod
+    def parse(cls, value: str) -> HookRepository:
+        url, at, rev = value.rpartition("@")
+        if not at or not url or not rev or "/" in rev:
+            raise argparse.ArgumentTypeError(f"{value!r} is not URL@REV (e.g. {_example()})")
+        return cls(url, rev)
+
+    def requirement(self) -> str:
+        """pip's requirement for the release-guard this repository serves at this rev."""
+        return f"release-guard @ git+{self.url}@{self.rev}"
+
+
+def _example() -> str:
+    from release_guard import __version__
+    from release_guard.resources import home_url
+
+    return f"{home_url()}@v{__version__}"
 
 
 class Plan(NamedTuple):
@@ -82,21 +107,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--dry-run", action="store_true", help="print what would change, write nothing"
     )
+    parser.add_argument(
+        "--hook-repo",
+        type=HookRepository.parse,
+        metavar="URL@REV",
+        help="serve the pre-commit hook from this hook repository at this rev (default: a "
+        "`repo: local` hook running the release-guard of the project's environment)",
+    )
+    parser.add_argument(
+        "--ci",
+        choices=sorted(CI_FILES),
+        default="github",
+        help="the CI service to write the pipeline for (default: github: ci.yml and release.yml)",
+    )
     add_output_arguments(parser)
     args = parser.parse_args(argv)
     root = project_root(parser, args.root)
     fmt = args.format or default_format()
 
     def body() -> Outcome:
-        return init(root, dry_run=args.dry_run, verbose=fmt == "text" and not args.quiet)
+        verbose = fmt == "text" and not args.quiet
+        return init(root, args.dry_run, verbose, args.hook_repo, args.ci)
 
     return run_command("init", fmt, args.quiet, body)
 
 
-def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
+def init(
+    root: str,
+    dry_run: bool,
+    verbose: bool,
+    hook_repo: HookRepository | None = None,
+    ci: str = "github",
+) -> Outcome:
     source = WorkTree(root)
     project = load_project(source)
-    plan = plan_init(project, source, root)
+    plan = plan_init(project, source, root, hook_repo, ci)
     result = Overlay(source, plan.changes)
     outcome = run_checks(result)  # also proves the written config loads
     report = list(plan.report)
@@ -117,34 +162,50 @@ def init(root: str, dry_run: bool, verbose: bool) -> Outcome:
     if outcome.findings:
         report.append("the project itself has problems to fix before its next commit:")
     if not verbose:
-        return Outcome(outcome.findings, [*outcome.notes, *report])
+        return outcome._replace(notes=[*outcome.notes, *report])
     print(neutralise_workflow_commands("\n".join(report)))
-    return Outcome(outcome.findings, outcome.notes)
+    return outcome
 
 
-def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
+def plan_init(
+    project: Project,
+    source: WorkTree,
+    root: str,
+    hook_repo: HookRepository | None = None,
+    ci: str = "github",
+) -> Plan:
     changes: list[Change] = []
     report: list[str] = []
-    tag_patterns: list[str] | None = None
+    branch = default_branch(root)
+    tag_formats: tuple[str, ...] = ()  # a workspace's: every package's (docs/workspaces.md)
     if project.is_workspace:
-        config_and_changelogs, tag_patterns = _workspace_config(project, source, root)
+        config_and_changelogs, formats = _workspace_config(project, source, root)
+        tag_formats = tuple(dict.fromkeys(formats))
+        tag_format = tag_formats[0] if tag_formats else project.config.tag_format
     else:
         version = check_versions(project, source).version
-        keys, detected = _config_keys(project, source, root, version)
+        keys, detected = _config_keys(project, source, root, version, branch)
         located = _locate_changelog(project, source)
         config_and_changelogs = [
             _config_block(project, source, keys, detected),
             _changelog(project, root, located, version),
         ]
+        # What the project will be configured with: an existing block is kept as it is.
+        written = {} if has_config_table(project.pyproject) else keys
+        configured = written.get("tag-format", project.config.tag_format)
+        assert isinstance(configured, str)
+        tag_format = configured
+    fit = _fit(project, source, branch, tag_format, hook_repo)._replace(tag_formats=tag_formats)
+    report.append(f"workflows fit: {fit.describe()}")
     for planned, line in (
         *config_and_changelogs,
-        _pre_commit_config(source),
-        *(_workflow(source, name, path, tag_patterns) for name, path in WORKFLOWS),
+        _pre_commit_config(source, hook_repo),
+        *(_workflow(source, name, path, fit) for name, path in CI_FILES[ci]),
     ):
         if planned is not None:
             changes.append(planned)
         report.append(line)
-    if not _calls_back(source, changes):
+    if ci == "github" and not _calls_back(source, changes):
         report.append(
             f"note: release.yml runs {WORKFLOWS[1][1]} as a reusable workflow: yours needs an "
             "`on: workflow_call:` trigger and must upload the `dist` artifact (docs/adoption.md)"
@@ -156,7 +217,7 @@ def plan_init(project: Project, source: WorkTree, root: str) -> Plan:
 
 
 def _config_keys(
-    project: Project, source: WorkTree, root: str, version: str | None
+    project: Project, source: WorkTree, root: str, version: str | None, branch: str
 ) -> tuple[dict[str, object], list[str]]:
     """The keys detection alone would get wrong, and what detection found: one line a fact."""
     keys: dict[str, object] = {}
@@ -178,6 +239,8 @@ def _config_keys(
     others = other_packages(tags, tag_format)
     if others:
         keys["ignore-tags"] = others
+    if not project.config.release_branches:
+        keys["release-branches"] = [branch]  # the tag guard: release tags only on it
     facts = [f"version: {_version_origin(project, version)}"]
     facts += [f"version also in: {path}" for path in found or detected]
     facts.append(f"changelog: {located.path} ({located.format})")
@@ -218,7 +281,7 @@ def _workspace_config(
 ) -> tuple[list[tuple[Change | None, str]], list[str]]:
     """A workspace's part of the plan: `[[tool.release-guard.packages]]` tables only for the
     packages detection gets wrong, a changelog for each package without one; and the packages'
-    tag patterns for release.yml's trigger."""
+    tag formats, for release.yml's trigger."""
     from release_guard.workspace import load_workspace
 
     workspace = load_workspace(source, project)
@@ -265,8 +328,7 @@ def _workspace_config(
         block = (None, f"{PYPROJECT}: no package table needed; detected:{detected_lines}")
     else:
         block = _packages_block(source, entries, detected_lines)
-    patterns = [tag_format.replace("{version}", "*") for tag_format in formats]
-    return [block, *planned], patterns
+    return [block, *planned], formats
 
 
 def _named_tag_format(tags: list[str], name: str) -> str | None:
@@ -299,6 +361,16 @@ def _packages_block(
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
     names = ", ".join(str(entry["path"]) for entry in entries)
     return change, f"{PYPROJECT}: added [[tool.release-guard.packages]] for {names}{detected}"
+
+
+def default_branch(root: str) -> str:
+    """The branch releases are cut from: origin's HEAD, else the current branch, else main."""
+    for args in (("refs/remotes/origin/HEAD",), ("HEAD",)):
+        result = run_git(root, "symbolic-ref", "-q", "--short", *args)
+        name = result.stdout.strip() if result is not None and result.returncode == 0 else ""
+        if name:
+            return name[len("origin/") :] if args[0].startswith("refs/remotes/") else name
+    return "main"
 
 
 def _locate_changelog(project: Project, source: Source) -> Located:
@@ -425,25 +497,55 @@ _REPOS_LINE = re.compile(r"^repos:[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _ITEM_LINE = re.compile(r"^([ \t]*)-[ \t]")
 
 
-def hook_entry(indent: str, nl: str) -> str:
-    """The config's repos item for the hook, at the indentation of the file's other items."""
+def hook_lines(hook_repo: HookRepository | None) -> list[str]:
+    """The config's repos item for the hook, without indentation.
+
+    By default a `repo: local` hook running the project's own release-guard (the one `init`,
+    `prepare` and the tag guard run): it needs no download, so it works before release-guard is
+    on PyPI, and `language: system` works with every pre-commit (4.4 calls it `unsupported`).
+    """
+    if hook_repo is not None:
+        return [
+            f"- repo: {hook_repo.url}",
+            f"  rev: {hook_repo.rev}",
+            "  hooks:",
+            f"    - id: {HOOK_ID}",
+        ]
     from release_guard import __version__
 
-    return nl.join(
-        (
-            f"{indent}- repo: {HOOK_REPOSITORY}",
-            f"{indent}  rev: v{__version__}",
-            f"{indent}  hooks:",
-            f"{indent}    - id: {HOOK_ID}",
-        )
-    )
+    return [
+        f"- repo: local  # release-guard {__version__}, from this project's environment",
+        "  hooks:",
+        *(f"    {line}" for line in _local_hook_text()),
+    ]
 
 
-def _pre_commit_config(source: WorkTree) -> tuple[Change | None, str]:
+def _local_hook_text() -> list[str]:
+    return [
+        f"- id: {HOOK_ID}",
+        f"  name: {HOOK_ID}",
+        "  entry: release-guard check",
+        "  language: system",
+        "  pass_filenames: false",
+        "  always_run: true",
+        "  stages: [pre-commit, pre-push, manual]",
+    ]
+
+
+def hook_entry(indent: str, nl: str, hook_repo: HookRepository | None = None) -> str:
+    """The repos item at the indentation of the file's other items, in its line ends."""
+    return nl.join(indent + line for line in hook_lines(hook_repo))
+
+
+def _pre_commit_config(
+    source: WorkTree, hook_repo: HookRepository | None
+) -> tuple[Change | None, str]:
     file = read_text_file(source, PRE_COMMIT_CONFIG)
     if file is None:
         text = (
-            "# pre-commit hooks (https://pre-commit.com)\nrepos:\n" + hook_entry("  ", "\n") + "\n"
+            "# pre-commit hooks (https://pre-commit.com)\nrepos:\n"
+            + hook_entry("  ", "\n", hook_repo)
+            + "\n"
         )
         return (
             Change(PRE_COMMIT_CONFIG, None, text.encode("utf-8")),
@@ -451,13 +553,13 @@ def _pre_commit_config(source: WorkTree) -> tuple[Change | None, str]:
         )
     if _HOOK_LINE.search(file.text):
         return None, f"{PRE_COMMIT_CONFIG}: already runs the {HOOK_ID} hook"
-    text = _add_hook(file)
-    _validate_yaml(file.text, text)
+    text = _add_hook(file, hook_repo)
+    _validate_yaml(file.text, text, hook_repo)
     change = Change(PRE_COMMIT_CONFIG, source.read_bytes(PRE_COMMIT_CONFIG), file.encode(text))
     return change, f"{PRE_COMMIT_CONFIG}: added the {HOOK_ID} hook"
 
 
-def _add_hook(file: TextFile) -> str:
+def _add_hook(file: TextFile, hook_repo: HookRepository | None) -> str:
     """The config with the hook appended to its `repos:` list, every other byte kept."""
     nl = file.newline
     text = file.text if not file.text or file.text.endswith("\n") else file.text + nl
@@ -468,10 +570,10 @@ def _add_hook(file: TextFile) -> str:
                 "RG605",
                 f"{PRE_COMMIT_CONFIG} writes repos: in flow style, which cannot be extended "
                 "without rewriting it",
-                "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+                "add this item to repos by hand:\n" + hook_entry("  ", "\n", hook_repo),
                 PRE_COMMIT_CONFIG,
             )
-        return f"{text}repos:{nl}{hook_entry('  ', nl)}{nl}"
+        return f"{text}repos:{nl}{hook_entry('  ', nl, hook_repo)}{nl}"
     lines = text.split("\n")  # a CRLF file's lines keep their "\r"
     after_repos = text.count("\n", 0, repos.start()) + 1
     last, indent = after_repos - 1, None
@@ -484,18 +586,19 @@ def _add_hook(file: TextFile) -> str:
             item = _ITEM_LINE.match(line)
             if item is not None and indent is None:
                 indent = item.group(1)
-    lines.insert(last + 1, hook_entry("  " if indent is None else indent, nl) + nl[:-1])
+    entry = hook_entry("  " if indent is None else indent, nl, hook_repo)
+    lines.insert(last + 1, entry + nl[:-1])
     return "\n".join(lines)
 
 
-def _validate_yaml(before: str, after: str) -> None:
+def _validate_yaml(before: str, after: str, hook_repo: HookRepository | None) -> None:
     """With PyYAML at hand (pre-commit brings it), prove the edit only added the hook."""
     try:
         import yaml  # type: ignore[import-untyped]
     except ImportError:
         return
     try:
-        _refuse_aliases(yaml, before)
+        _refuse_aliases(yaml, before, hook_repo)
         old = yaml.safe_load(before)
     except yaml.YAMLError as error:
         raise Refusal(
@@ -509,16 +612,17 @@ def _validate_yaml(before: str, after: str) -> None:
     except yaml.YAMLError:
         new = None
     repos = old.get("repos") if isinstance(old, dict) else None
-    if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), _hook_repo_data()]}:
+    item = yaml.safe_load("\n".join(hook_lines(hook_repo)))[0]
+    if not isinstance(old, dict) or new != {**old, "repos": [*(repos or []), item]}:
         raise Refusal(
             "RG605",
             f"cannot add the hook to {PRE_COMMIT_CONFIG} without changing its meaning",
-            "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+            "add this item to repos by hand:\n" + hook_entry("  ", "\n", hook_repo),
             PRE_COMMIT_CONFIG,
         )
 
 
-def _refuse_aliases(yaml: Any, text: str) -> None:
+def _refuse_aliases(yaml: Any, text: str, hook_repo: HookRepository | None) -> None:
     """Refuse a config that uses YAML aliases, read as parser events (linear, nothing built):
     comparing documents expands every alias, and nested ones double at each level (an "alias
     bomb" of 30 lines is a billion nodes)."""
@@ -529,36 +633,47 @@ def _refuse_aliases(yaml: Any, text: str) -> None:
                 "RG605",
                 f"{PRE_COMMIT_CONFIG} uses YAML aliases (line {line}): init does not expand "
                 "them to prove its edit",
-                "add this item to repos by hand:\n" + hook_entry("  ", "\n"),
+                "add this item to repos by hand:\n" + hook_entry("  ", "\n", hook_repo),
                 PRE_COMMIT_CONFIG,
                 line,
             )
 
 
-def _hook_repo_data() -> dict[str, object]:
-    from release_guard import __version__
-
-    return {"repo": HOOK_REPOSITORY, "rev": f"v{__version__}", "hooks": [{"id": HOOK_ID}]}
-
-
 # -- workflows ---------------------------------------------------------------------------------
 
 
-def _workflow(
-    source: WorkTree, name: str, path: str, tag_patterns: list[str] | None = None
-) -> tuple[Change | None, str]:
+def _fit(
+    project: Project,
+    source: WorkTree,
+    branch: str,
+    tag_format: str,
+    hook_repo: HookRepository | None,
+) -> Fit:
+    from release_guard import __version__
+    from release_guard.fit import gate_tools, python_for
+
+    table = project.pyproject.get("project")
+    requires_python = table.get("requires-python") if isinstance(table, dict) else None
+    pin = hook_repo.requirement() if hook_repo is not None else f"release-guard=={__version__}"
+    return Fit(
+        branch=branch,
+        tag_format=tag_format,
+        python=python_for(requires_python),
+        gate=gate_tools(project.pyproject, source),
+        release_guard=pin,
+    )
+
+
+def _workflow(source: WorkTree, name: str, path: str, fit: Fit) -> tuple[Change | None, str]:
+    from release_guard.fit import render
     from release_guard.resources import shipped_bytes
 
-    template = shipped_bytes(name)
-    if tag_patterns is not None and name == "release.yml":
-        # a workspace's release tags: every package's format (docs/workspaces.md)
-        quoted = ", ".join(f'"{pattern}"' for pattern in tag_patterns)
-        template = template.replace(b'tags: ["v*"]', f"tags: [{quoted}]".encode())
+    template = render(name, shipped_bytes(name), fit)
     existing = source.read_bytes(path)
     if existing is None:
         return Change(path, None, template), f"{path}: created from release-guard's template"
     if existing == template:
-        return None, f"{path}: is release-guard's template"
+        return None, f"{path}: is release-guard's template, fitted to this project"
     return None, f"{path}: exists and differs from release-guard's template: left as it is"
 
 

@@ -194,9 +194,12 @@ def install(directory: str, python: str) -> list[str]:
             f"the existing hook moved to {PREVIOUS}: it still runs first, with the same input"
         )
     elif previous is not None:
+        # a tool that replaced the guard (`pre-commit install -f`), or a killed run, left the
+        # hook the guard had moved aside: it is chained again
         messages.append(
-            f"the hook found at {PREVIOUS} (left by an interrupted installation) runs first "
-            "again, with the same input"
+            f"the hook an earlier installation moved to {PREVIOUS} runs first again, with the "
+            "same input (left by an interrupted installation, or by a tool that replaced the "
+            "guard)"
         )
     try:
         _write_executable(slot, content)

@@ -13,7 +13,10 @@ from release_guard.findings import Finding, InputError
 if TYPE_CHECKING:
     from release_guard.rules import Rule
 
-FORMATS = ("text", "json", "github")
+# Formats of their own module, loaded only when asked for: name -> module with
+# `emit(command, outcome, exit_code, stream)`. A new format is one module and one row here.
+FORMAT_MODULES = {"sarif": "release_guard.sarif", "gitlab": "release_guard.gitlab"}
+FORMATS = ("text", "json", "github", *FORMAT_MODULES)
 JSON_SCHEMA_VERSION = 1
 
 
@@ -79,6 +82,9 @@ def emit(
     as `notes`, reports on stderr), else to stdout, text input errors to stderr."""
     if fmt == "json":
         _emit_json(command, outcome, exit_code, stream or sys.stdout)
+    elif fmt in FORMAT_MODULES:
+        module = __import__(FORMAT_MODULES[fmt], fromlist=["emit"])
+        module.emit(command, outcome, exit_code, stream or sys.stdout)
     elif fmt == "github":
         _emit_github(outcome, quiet, exit_code, _tolerant(stream or sys.stdout))
     else:
@@ -98,16 +104,41 @@ def _tolerant(stream: IO[str]) -> IO[str]:
     return stream
 
 
-def format_text(finding: Finding, with_hint: bool = True) -> str:
+# ANSI styles of the text format on a terminal (docs/output.md, "Colour").
+BOLD, RED, GREEN, YELLOW, CYAN, RESET = (
+    f"\x1b[{code}m" for code in ("1", "31", "32", "33", "36", "0")
+)
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colour for a terminal: never with NO_COLOR, always with FORCE_COLOR, else only on a TTY
+    outside CI logs (CI set) and dumb terminals."""
+    environ = os.environ
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    if environ.get("CI") or environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{style}{text}{RESET}" if colour else text
+
+
+def format_text(finding: Finding, with_hint: bool = True, colour: bool = False) -> str:
     where = location(finding)
+    code = _paint(finding.code, BOLD + RED, colour)
     line = (
-        f"{where}: {finding.code} {finding.message}"
+        f"{_paint(where, BOLD, colour)}: {code} {finding.message}"
         if where
-        else f"{finding.code} {finding.message}"
+        else f"{code} {finding.message}"
     )
     if finding.package is not None:
         line = f"{finding.package}: {line}"
-    return f"{line}\n  help: {hint_of(finding)}" if with_hint else line
+    return f"{line}\n  {_paint('help:', CYAN, colour)} {hint_of(finding)}" if with_hint else line
 
 
 def _summary(outcome: Outcome, exit_code: int) -> str:
@@ -130,17 +161,19 @@ def _summary(outcome: Outcome, exit_code: int) -> str:
 def _emit_text(
     outcome: Outcome, quiet: bool, exit_code: int, stream: IO[str], command: str
 ) -> None:
-    lines = [f"note: {note}" for note in outcome.notes] if not quiet else []
-    lines += [f"note: not checked: {what}" for what in outcome.skipped] if not quiet else []
+    colour = use_colour(stream)
+    note = _paint("note:", YELLOW, colour)
+    lines = [f"{note} {text}" for text in outcome.notes] if not quiet else []
+    lines += [f"{note} not checked: {what}" for what in outcome.skipped] if not quiet else []
     if outcome.findings:
         from release_guard.bounded import bounded  # a clean run never needs it
 
         lines += [
-            line if isinstance(line, str) else format_text(line, with_hint=not quiet)
+            line if isinstance(line, str) else format_text(line, with_hint=not quiet, colour=colour)
             for line in bounded(outcome.findings, command)
         ]
     if not quiet or exit_code:
-        lines.append(_summary(outcome, exit_code))
+        lines.append(_paint(_summary(outcome, exit_code), RED if exit_code else GREEN, colour))
     if lines:
         stream.write(neutralise_workflow_commands("\n".join(lines)) + "\n")
 

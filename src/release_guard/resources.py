@@ -15,6 +15,8 @@ SHIPPED = {
     "pre-push": ("hooks/pre-push", "hooks/pre-push"),
     "ci.yml": ("templates/ci.yml", ".github/workflows/ci.yml"),
     "release.yml": ("templates/release.yml", ".github/workflows/release.yml"),
+    # only in the package: this repository does not run on GitLab
+    "gitlab-ci.yml": ("templates/gitlab-ci.yml", "src/release_guard/templates/gitlab-ci.yml"),
 }
 
 
@@ -35,3 +37,18 @@ def shipped_path(name: str) -> str:
 def shipped_bytes(name: str) -> bytes:
     with open(shipped_path(name), "rb") as handle:
         return handle.read()
+
+
+def home_url() -> str:
+    """release-guard's canonical home, `Homepage` in [project.urls]: the one place it is set."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("release-guard").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "homepage":
+            return url.strip()
+    raise input_error("RG002", "release-guard's metadata names no Homepage URL: reinstall it")

@@ -163,7 +163,14 @@ def judge_tag(
         if error.finding.code == "RG001" and claimed_version(fallback.config, tag) is None:
             reason = "its commit has no pyproject.toml, and it is no release tag: not judged"
             return verdict._replace(judged=False, skipped=reason)
-        return verdict._replace(findings=[_at(tag, error.finding)])
+        finding = error.finding
+        if finding.code == "RG001":
+            # "run from the project root" would mislead: the tree judged is the tagged commit's
+            finding = finding.with_hint(
+                f"the commit {tag} points to has no pyproject.toml at the top: tag the "
+                "project's release commit (git tag -d, then tag the right commit)"
+            )
+        return verdict._replace(findings=[_at(tag, finding)])
     package: Package | None = None
     if project.is_workspace:
         from release_guard.workspace.judge import package_tag_dates, workspace_at
