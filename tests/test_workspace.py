@@ -466,7 +466,7 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
         'tag-format = "gamma/v{version}"\n'
     )
     release = (uv_workspace / ".github/workflows/release.yml").read_text()
-    assert 'tags: ["alpha-v*", "beta-v*", "gamma/v*"]' in release
+    assert 'tags: ["alpha-v[0-9]*", "beta-v[0-9]*", "gamma/v[0-9]*"]' in release
     tools = Path(sys.executable).parent
     workflows = uv_workspace / ".github/workflows"
     for linter in (
