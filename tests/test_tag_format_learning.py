@@ -60,6 +60,24 @@ def test_init_in_a_two_package_repository(make_project: MakeProject) -> None:
     assert '+ignore-tags = ["theo-core-v*"]' in result.stdout
 
 
+def test_learn_never_takes_a_nested_package_s_prefix() -> None:
+    """Only another package's tags are recent (hatchling's, from backend/): not hatch's format."""
+    tags = ["hatchling-v1.32.0", "hatchling-v1.31.0"]
+    assert learn(tags, "hatch") == "hatchling-v{version}"  # no other name known: the majority
+    assert learn(tags, "hatch", ["hatchling"]) is None
+    assert learn([*tags, "1.0.0"], "hatch", ["hatchling"]) == "{version}"
+
+
+def test_init_ignores_the_tags_of_a_package_one_directory_down(make_project: MakeProject) -> None:
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").replace('"theo-openvoice"', '"theo"')
+    backend = '[project]\nname = "theo-backend"\nversion = "0.3.0"\n'
+    root = make_project(files={"pyproject.toml": pyproject, "backend/pyproject.toml": backend})
+    tag_on(root, [("2026-02-01", "theo-backend-v0.2.0"), ("2026-02-02", "theo-backend-v0.3.0")])
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert "+tag-format" not in result.stdout, result.stdout  # the default v{version} stays
+    assert '+ignore-tags = ["theo-backend-v*"]' in result.stdout
+
+
 def test_init_writes_the_recent_format_by_tag_date(make_project: MakeProject) -> None:
     root = make_project()
     # by name, v0.1.0 sorts last; by date it is the oldest: the recent releases are bare

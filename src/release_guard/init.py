@@ -216,6 +216,26 @@ def plan_init(
 # -- [tool.release-guard] --------------------------------------------------------------------
 
 
+def _nested_project_names(source: WorkTree) -> list[str]:
+    """The `[project]` names of the pyproject.toml files one directory down (hatch keeps
+    hatchling in backend/): their release tags are theirs, not this project's."""
+    from release_guard.config import parse_toml
+    from release_guard.findings import InputError
+
+    names = []
+    for name, is_dir in source.list_dir(".") or []:
+        if not is_dir:
+            continue
+        try:  # a nested file that cannot be read names no project
+            text = read_text_file(source, f"{name}/{PYPROJECT}")
+            table = parse_toml(text.text, name).get("project") if text is not None else None
+        except InputError:
+            continue
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            names.append(table["name"])
+    return names
+
+
 def _config_keys(
     project: Project, source: WorkTree, root: str, version: str | None, branch: str
 ) -> tuple[dict[str, object], list[str]]:
@@ -233,7 +253,8 @@ def _config_keys(
     if found and sorted(found) != sorted(detected):
         keys["version-files"] = found
     tags = recent_tags(root)
-    tag_format = learn(tags, project.name) or project.config.tag_format
+    nested = _nested_project_names(source)
+    tag_format = learn(tags, project.name, nested) or project.config.tag_format
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
     others = other_packages(tags, tag_format)

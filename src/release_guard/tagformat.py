@@ -36,14 +36,22 @@ def _recent_prefixes(tags_newest_first: Sequence[str]) -> list[str]:
     return prefixes
 
 
-def learn(tags_newest_first: Sequence[str], project_name: str | None) -> str | None:
+def learn(
+    tags_newest_first: Sequence[str],
+    project_name: str | None,
+    other_projects: Sequence[str] = (),
+) -> str | None:
     """`PREFIX{version}` of the recent release tags, None when there are none.
 
     Tags are grouped by the prefix before their version (release_guard.tags); the newest prefix
     that names the project among the last NAMED_WINDOW release tags wins (`hatch-v` for hatch,
     beside `hatchling-v` in the same repository), else the prefix of most of the RECENT newest
-    release tags (the newest on a tie)."""
-    prefixes = _recent_prefixes(tags_newest_first)
+    release tags (the newest on a tie). Prefixes naming one of `other_projects` (the other
+    packages of the repository) never win: they are that package's releases."""
+    others = {_normalize(name) for name in other_projects}
+    prefixes = [
+        p for p in _recent_prefixes(tags_newest_first) if _normalize(_stem(p)) not in others
+    ]
     if not prefixes:
         return None
     named = [p for p in prefixes if project_name and _names(p, project_name)]
