@@ -95,6 +95,9 @@ def test_ignore_tags_and_moving_tags_pass_unjudged(
     assert "tag v0.1 is a moving tag (the commit is at 0.1.0)" in moving.stdout
     wrong_line = run_rg("check", "--tag", "v0.2", cwd=root)  # not this commit's line: judged
     assert " RG301 " in wrong_line.stdout
+    ignored = run_rg("check", "--tag", "old-0.0.9", cwd=root)  # as the guard left it
+    assert ignored.returncode == 0, ignored.stdout
+    assert "tag old-0.0.9 is covered by ignore-tags: release rules not applied" in ignored.stdout
 
 
 def test_ignore_tags_must_be_a_list_of_globs(make_project: MakeProject) -> None:

@@ -61,6 +61,12 @@ def run_checks(
             "release rules not applied"
         )
         tag = None
+    if tag is not None and config.ignore_tags:
+        from release_guard.tags import ignored
+
+        if ignored(config, tag):  # as the tag guard and a CI tag build leave it
+            notes.append(f"tag {tag} is covered by ignore-tags: release rules not applied")
+            tag = None
     located, changelog = load(source, project)
     if changelog is None:
         findings.append(Finding("RG201", f"changelog {located.path} does not exist", located.path))
