@@ -43,6 +43,18 @@ All notable changes to this project will be documented in this file.
 - M1 foundation: types, interfaces, configs, exceptions, protobuf.
 """
 
+# The hook as a project that has release-guard installed runs it, without a download.
+LOCAL_HOOK_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: release-guard
+        name: release-guard
+        entry: release-guard check
+        language: unsupported
+        pass_filenames: false
+        always_run: true
+"""
 FIXTURE_DAY = "2026-02-20T12:00:00+00:00"
 
 THEO_FILES = {

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeProject, git
-from workflow_runner import ActionRun, run_composite_action
+from workflow_runner import ActionRun, assert_workflows_clean, run_composite_action
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOLS_BIN = Path(sys.executable).parent
 INSTALL_STEP = "Install release-guard from this action's commit"
 
 
@@ -125,24 +124,4 @@ def test_linted_as_a_caller_uses_it(tmp_path: Path) -> None:
         '      - run: test -s "$NOTES"\n        env:\n'
         "          NOTES: ${{ steps.guard.outputs.notes-file }}\n"
     )
-    lint = subprocess.run(
-        [str(TOOLS_BIN / "actionlint"), "-no-color", str(workflows / "use.yml")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
-    for persona in ("pedantic", "auditor"):
-        audit = subprocess.run(
-            [
-                str(TOOLS_BIN / "zizmor"),
-                "--offline",
-                f"--persona={persona}",
-                str(ROOT / "action.yml"),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert "No findings to report" in audit.stdout, audit.stdout + audit.stderr
+    assert_workflows_clean([str(workflows / "use.yml")], [str(ROOT / "action.yml")], str(tmp_path))

@@ -22,11 +22,11 @@ import pytest
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
 from packaging.version import Version
 
-from conftest import THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg
+from conftest import LOCAL_HOOK_CONFIG, THEO_CHANGELOG, THEO_PYPROJECT, MakeProject, git, run_rg
 from release_guard import __version__
 from release_guard.fit import Fit, render
 from release_guard.resources import shipped_bytes
-from workflow_runner import LocalRunner, RunResult, Unsupported
+from workflow_runner import LocalRunner, RunResult, Unsupported, assert_workflows_clean
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -50,18 +50,7 @@ THEO_RELEASE_FILES: dict[str, str | bytes | None] = {
 [tool.release-guard]
 wheel-files = ["theo/__init__.py", "theo/py.typed", "theo/_types.py", "theo/proto/stt_worker.proto"]
 """,
-    # The hook as a project that has release-guard installed runs it, without a download.
-    ".pre-commit-config.yaml": """\
-repos:
-  - repo: local
-    hooks:
-      - id: release-guard
-        name: release-guard
-        entry: release-guard check
-        language: unsupported
-        pass_filenames: false
-        always_run: true
-""",
+    ".pre-commit-config.yaml": LOCAL_HOOK_CONFIG,
     "tests/test_version.py": """\
 import theo
 
@@ -99,27 +88,8 @@ def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
 # -- static checks ---------------------------------------------------------------------
 
 
-def test_actionlint_reports_nothing() -> None:
-    result = subprocess.run(
-        [str(TOOLS_BIN / "actionlint"), "-no-color", *sorted(map(str, WORKFLOWS.glob("*.yml")))],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (result.returncode, result.stdout + result.stderr) == (0, "")
-
-
-@pytest.mark.parametrize("persona", ["pedantic", "auditor"])
-def test_zizmor_reports_nothing(persona: str) -> None:
-    result = subprocess.run(
-        [str(TOOLS_BIN / "zizmor"), "--offline", f"--persona={persona}", str(WORKFLOWS)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No findings to report" in result.stdout
+def test_actionlint_and_zizmor_report_nothing() -> None:
+    assert_workflows_clean(sorted(map(str, WORKFLOWS.glob("*.yml"))), [str(WORKFLOWS)], str(ROOT))
 
 
 def test_the_workflows_init_writes_are_clean_too(make_project: MakeProject) -> None:
@@ -128,22 +98,7 @@ def test_the_workflows_init_writes_are_clean_too(make_project: MakeProject) -> N
     git(root, "tag", "0.1.0")
     assert run_rg("init", cwd=root).returncode == 0
     workflows = root / ".github" / "workflows"
-    lint = subprocess.run(
-        [str(TOOLS_BIN / "actionlint"), "-no-color", *sorted(map(str, workflows.glob("*.yml")))],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
-    for persona in ("pedantic", "auditor"):
-        audit = subprocess.run(
-            [str(TOOLS_BIN / "zizmor"), "--offline", f"--persona={persona}", str(workflows)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert "No findings to report" in audit.stdout, audit.stdout + audit.stderr
+    assert_workflows_clean(sorted(map(str, workflows.glob("*.yml"))), [str(workflows)], str(root))
 
 
 def test_actions_are_pinned_by_commit_with_their_version() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, run_rg, write
+from conftest import LOCAL_HOOK_CONFIG, git, run_rg, write
+from workflow_runner import assert_workflows_clean
 
 UV = str(Path(sys.executable).parent / "uv")
 ZERO = "0" * 40
@@ -467,14 +468,9 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
     )
     release = (uv_workspace / ".github/workflows/release.yml").read_text()
     assert 'tags: ["alpha-v[0-9]*", "beta-v[0-9]*", "gamma/v[0-9]*"]' in release
-    tools = Path(sys.executable).parent
     workflows = uv_workspace / ".github/workflows"
-    for linter in (
-        [str(tools / "actionlint"), "-no-color", *sorted(map(str, workflows.glob("*.yml")))],
-        [str(tools / "zizmor"), "--offline", "--persona=pedantic", str(workflows)],
-    ):
-        linted = subprocess.run(linter, capture_output=True, text=True)
-        assert linted.returncode == 0, linted.stdout + linted.stderr
+    lint = sorted(map(str, workflows.glob("*.yml")))
+    assert_workflows_clean(lint, [str(workflows)], str(uv_workspace))
     assert not (uv_workspace / "CHANGELOG.md").exists()  # a virtual root releases nothing
     commit_all(uv_workspace, "adopt release-guard")
     again = run_rg("init", cwd=uv_workspace)
@@ -623,18 +619,6 @@ def test_uv_exclude_takes_a_member_out(uv_workspace: Path) -> None:
 
 # -- release.yml, run locally on a workspace -----------------------------------------------------
 
-PRE_COMMIT_LOCAL = """\
-repos:
-  - repo: local
-    hooks:
-      - id: release-guard
-        name: release-guard
-        entry: release-guard check
-        language: unsupported
-        pass_filenames: false
-        always_run: true
-"""
-
 
 def test_release_workflow_publishes_only_the_tagged_package(
     uv_workspace: Path, tmp_path: Path
@@ -650,7 +634,7 @@ def test_release_workflow_publishes_only_the_tagged_package(
             "pyproject.toml": ROOT_PYPROJECT
             + '\n[tool.mypy]\nfiles = ["packages"]\n'
             + '\n[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src"]\n',
-            ".pre-commit-config.yaml": PRE_COMMIT_LOCAL,
+            ".pre-commit-config.yaml": LOCAL_HOOK_CONFIG,
             "tests/test_members.py": "import alpha\n\n\ndef test_alpha() -> None:\n"
             '    assert alpha.__version__ == "1.0.0"\n',
             ".github/workflows/ci.yml": shipped_bytes("ci.yml"),

@@ -83,6 +83,32 @@ OUTPUT_LINE = re.compile(r"(?P<name>[\w-]+)(?:=(?P<value>.*)|<<(?P<delimiter>.+)
 DEFAULT_TIMEOUT_MINUTES = 360  # GitHub's own default for a job
 
 
+def assert_workflows_clean(lint: list[str], audit: list[str], cwd: str) -> None:
+    """actionlint says nothing at all about the files `lint`, and zizmor (offline, pedantic
+    and auditor personas) finds nothing in each path of `audit`."""
+    tools = os.path.dirname(sys.executable)
+    if lint:
+        result = subprocess.run(
+            [os.path.join(tools, "actionlint"), "-no-color", *lint],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (result.returncode, result.stdout + result.stderr) == (0, "")
+    for path in audit:
+        for persona in ("pedantic", "auditor"):
+            result = subprocess.run(
+                [os.path.join(tools, "zizmor"), "--offline", f"--persona={persona}", path],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert "No findings to report" in result.stdout, result.stdout + result.stderr
+
+
 class Unsupported(Exception):
     """The workflow asks for something the local emulation does not do."""
 
