@@ -133,8 +133,7 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
 
 
 def has_config_table(data: dict[str, Any]) -> bool:
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "release-guard" in tool
+    return "release-guard" in dig(data, "tool")
 
 
 def parse_toml(text: str, where: str, path: str = PYPROJECT) -> dict[str, Any]:
