@@ -14,10 +14,10 @@ import pytest
 
 from conftest import THEO_PYPROJECT, MakeProject, checked, git, run_rg
 from release_guard.changelog import markdown, rst
-from release_guard.changelog.dates import find_date
+from release_guard.changelog.dates import Day, find_date, real_day
 from release_guard.findings import Finding
 
-TODAY = datetime.date(2026, 3, 1)
+TODAY = Day(2026, 3, 1)
 
 
 def findings(root: Path, tag: str | None = None) -> list[Finding]:
@@ -38,19 +38,43 @@ def project(make_project: MakeProject, files: dict[str, str | bytes | None], **k
 @pytest.mark.parametrize(
     ("text", "day", "style"),
     [
-        ("2024-12-06", datetime.date(2024, 12, 6), "iso"),
-        ("(6th December, 2024)", datetime.date(2024, 12, 6), "day-month"),
-        ("6 Dec 2024", datetime.date(2024, 12, 6), "day-month"),
-        ("December 6, 2024", datetime.date(2024, 12, 6), "month-day"),
-        ("Dec. 6th, 2024", datetime.date(2024, 12, 6), "month-day"),
-        ("2024/12/06", datetime.date(2024, 12, 6), "slash"),
+        ("2024-12-06", Day(2024, 12, 6), "iso"),
+        ("(6th December, 2024)", Day(2024, 12, 6), "day-month"),
+        ("6 Dec 2024", Day(2024, 12, 6), "day-month"),
+        ("December 6, 2024", Day(2024, 12, 6), "month-day"),
+        ("Dec. 6th, 2024", Day(2024, 12, 6), "month-day"),
+        ("2024/12/06", Day(2024, 12, 6), "slash"),
         ("2024-02-30", None, "iso"),
     ],
 )
-def test_date_forms(text: str, day: datetime.date | None, style: str) -> None:
+def test_date_forms(text: str, day: Day | None, style: str) -> None:
     found = find_date(text)
     assert found is not None
     assert (found.day, found.style) == (day, style)
+
+
+def test_days_follow_the_calendar() -> None:
+    """Day stands in for datetime.date on the commit path: it must agree with it on which
+    days are real, on the day after, on order and on the ISO form."""
+    date = datetime.date(1899, 12, 25)
+    while date.year < 2102:  # 1900 and 2100 are not leap years, 2000 is
+        day = Day.of(date)
+        assert real_day(date.year, date.month, date.day) == day
+        assert day.next() == Day.of(date + datetime.timedelta(days=1)) > day
+        assert str(day) == day.isoformat() == date.isoformat()
+        assert day.date() == date
+        date += datetime.timedelta(days=1)
+    for year, month, number in [
+        (2023, 2, 29),
+        (1900, 2, 29),
+        (2024, 4, 31),
+        (2024, 13, 1),
+        (0, 1, 1),
+    ]:
+        assert real_day(year, month, number) is None
+    assert real_day(2000, 2, 29) == Day(2000, 2, 29)
+    utc_today = datetime.datetime.now(datetime.timezone.utc).date()
+    assert Day.today_utc() in {Day.of(utc_today), Day.of(utc_today + datetime.timedelta(days=1))}
 
 
 MARKDOWN_HEADINGS = [
@@ -75,7 +99,7 @@ def test_markdown_release_headings(heading: str) -> None:
     newest = changelog.releases[0]
     assert newest.version == "1.2.3"
     assert newest.date is not None
-    assert newest.date.day == datetime.date(2024, 12, 6)
+    assert newest.date.day == Day(2024, 12, 6)
     assert newest.has_entries
     assert changelog.body_text(newest.body) == "- an entry"
 
@@ -130,8 +154,8 @@ Fixes
 def test_rst_titles_levels_and_literal_blocks() -> None:
     changelog = rst.parse(RST, "CHANGES.rst")
     assert [(r.version, r.date and r.date.day) for r in changelog.releases] == [
-        ("2.0.0", datetime.date(2024, 12, 6)),
-        ("1.9.0", datetime.date(2024, 6, 1)),
+        ("2.0.0", Day(2024, 12, 6)),
+        ("1.9.0", Day(2024, 6, 1)),
     ]
     assert changelog.releases[1].has_entries
 

@@ -3,21 +3,21 @@ with a fixed 'today'."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from conftest import THEO_PYPROJECT, MakeProject, checked, run_rg
+from release_guard.changelog.dates import Day
 from release_guard.findings import Finding
 
-TODAY = datetime.date(2026, 3, 1)
+TODAY = Day(2026, 3, 1)
 HEAD = "# Changelog\n\n## [Unreleased]\n\n"
 RELEASE_010 = "## [0.1.0] - 2026-02-07\n\n### Added\n\n- M1 foundation.\n"
 
 
-def findings(root: Path, today: datetime.date = TODAY) -> list[Finding]:
+def findings(root: Path, today: Day = TODAY) -> list[Finding]:
     found = checked(root, today=today).findings
     return sorted(found, key=lambda f: (f.path or "", f.line or 0))  # as the report orders them
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from release_guard.source import Source, WorkTree
 from release_guard.versions.rules import VersionReport, check_versions, files_at_release
 
 if TYPE_CHECKING:
+    from release_guard.changelog.dates import Day
     from release_guard.changelog.model import Changelog
     from release_guard.tagdates import TagDates
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def run_checks(
     source: Source,
     tag: str | None = None,
-    today: datetime.date | None = None,
+    today: Day | None = None,
     tag_from_environment: bool = False,
     project: Project | None = None,
     tag_dates: TagDates | None = None,
@@ -76,9 +76,9 @@ def run_checks(
         notes.append(NOTE)
         changelog = None
     else:
-        findings += changelog_rules.lint(
-            changelog, today or datetime.datetime.now(datetime.timezone.utc).date()
-        )
+        from release_guard.changelog.dates import Day
+
+        findings += changelog_rules.lint(changelog, today or Day.today_utc())
         if versions.version is not None:
             findings += changelog_rules.version_rules(
                 changelog, versions.version, versions.path, versions.line, release=tag is not None
@@ -224,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     refuse_if_interrupted(root)
 
     def body() -> Outcome:
-        from release_guard.guard_note import guard_note
+        from release_guard.guard_note import git_dir, guard_note
+        from release_guard.tomlcache import keeping_parsed_toml
 
         tag_dates = None
         # The tags' dates only in CI (and at push): at commit time git would cost too much, and
@@ -233,9 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from release_guard.tagdates import read_tag_dates
 
             tag_dates = read_tag_dates(root)
-        outcome = run_checks(
-            WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
-        )
+        with keeping_parsed_toml(git_dir(root)):
+            outcome = run_checks(
+                WorkTree(root), options.tag, tag_from_environment=True, tag_dates=tag_dates
+            )
         notes = list(outcome.notes)
         if options.tag is not None and tag_dates is None:
             notes.append("changelog dates against tag dates (RG306) are judged at push and in CI")

@@ -137,6 +137,14 @@ def has_config_table(data: dict[str, Any]) -> bool:
 
 
 def parse_toml(text: str, where: str, path: str = PYPROJECT) -> dict[str, Any]:
+    from release_guard import tomlcache
+
+    if tomlcache.ACTIVE is not None:
+        return tomlcache.ACTIVE.parse(text, lambda text: _parse_toml(text, where, path))
+    return _parse_toml(text, where, path)
+
+
+def _parse_toml(text: str, where: str, path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:

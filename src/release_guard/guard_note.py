@@ -20,10 +20,10 @@ def guard_note(root: str) -> str | None:
     outside a clone, or in CI (a runner never pushes release tags by hand)."""
     if os.environ.get("CI"):
         return None
-    git_dir = _git_dir(root)
-    if git_dir is None:
+    common = git_dir(root)
+    if common is None:
         return None
-    hooks = _hooks_dir(root, git_dir)
+    hooks = _hooks_dir(root, common)
     contents = [_read(os.path.join(hooks, name)) for name in HOOK_NAMES]
     if any(content is not None and SIGNATURE in content for content in contents):
         return None
@@ -43,7 +43,7 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _git_dir(root: str) -> str | None:
+def git_dir(root: str) -> str | None:
     """The clone's common git directory (a worktree's points to it)."""
     current = os.path.abspath(root)
     while True:
@@ -54,9 +54,9 @@ def _git_dir(root: str) -> str | None:
             content = (_read(dot_git) or b"").decode("utf-8", "replace").strip()
             if not content.startswith("gitdir:"):
                 return None
-            git_dir = os.path.join(current, content[len("gitdir:") :].strip())
-            common = (_read(os.path.join(git_dir, "commondir")) or b"").decode().strip()
-            return os.path.normpath(os.path.join(git_dir, common)) if common else git_dir
+            linked = os.path.join(current, content[len("gitdir:") :].strip())
+            common = (_read(os.path.join(linked, "commondir")) or b"").decode().strip()
+            return os.path.normpath(os.path.join(linked, common)) if common else linked
         parent = os.path.dirname(current)
         if parent == current:
             return None

@@ -84,7 +84,8 @@ def date_findings(changelog: Changelog, tag_dates: TagDates) -> list[Finding]:
     findings = []
     for section in changelog.releases:
         tagged = tag_dates.by_version.get(section.version or "")
-        date = section.date.day if section.date else None
+        day = section.date.day if section.date else None
+        date = day.date() if day is not None else None
         if not tagged or date is None:
             continue
         tag, tag_date = min(tagged, key=lambda pair: abs((pair[1] - date).days))

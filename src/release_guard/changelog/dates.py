@@ -6,8 +6,11 @@ length costs time in proportion to its length.
 
 from __future__ import annotations
 
-import datetime
 import re
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import datetime
 
 MONTHS = {
     name: number
@@ -43,24 +46,70 @@ _PROSE = (
 )
 
 
+class Day(NamedTuple):
+    """A real calendar day, for the commit path: importing `datetime` costs about 1 ms on
+    Python 3.11 (docs/design.md, "Start-up"). Days compare in calendar order and print as ISO
+    dates, as `datetime.date` does."""
+
+    year: int
+    month: int
+    number: int  # the day of the month
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-{self.number:02d}"
+
+    def isoformat(self) -> str:
+        return str(self)
+
+    def next(self) -> Day:
+        if self.number < _days_in_month(self.year, self.month):
+            return Day(self.year, self.month, self.number + 1)
+        if self.month < 12:
+            return Day(self.year, self.month + 1, 1)
+        return Day(self.year + 1, 1, 1)
+
+    def date(self) -> datetime.date:
+        import datetime
+
+        return datetime.date(*self)
+
+    @classmethod
+    def of(cls, date: datetime.date) -> Day:
+        return cls(date.year, date.month, date.day)
+
+    @classmethod
+    def today_utc(cls) -> Day:
+        import time
+
+        now = time.gmtime()
+        return cls(now.tm_year, now.tm_mon, now.tm_mday)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 class Date:
     """A date as written; `day` is None when it names no real calendar day (2026-02-30)."""
 
     # a plain class: a NamedTuple costs ~0.1 ms to create, on the commit path
     __slots__ = ("day", "start", "style", "written")
 
-    def __init__(self, written: str, day: datetime.date | None, style: str, start: int) -> None:
+    def __init__(self, written: str, day: Day | None, style: str, start: int) -> None:
         self.written = written
         self.day = day
         self.style = style  # "iso", "slash", "day-month", "month-day": how prepare writes a new one
         self.start = start  # offset of the date in the text searched
 
 
-def real_day(year: int, month: int, day: int) -> datetime.date | None:
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
+def real_day(year: int, month: int, day: int) -> Day | None:
+    """The day, when it is on the calendar (years 1 to 9999, as `datetime.date` takes)."""
+    if 1 <= year <= 9999 and 1 <= month <= 12 and 1 <= day <= _days_in_month(year, month):
+        return Day(year, month, day)
+    return None
 
 
 def _numeric(token: str) -> tuple[int, int, int, str] | None:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from functools import cache
 from typing import TYPE_CHECKING
@@ -20,13 +19,14 @@ from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
 
 if TYPE_CHECKING:
+    from release_guard.changelog.dates import Day
     from release_guard.changelog.model import Changelog, Release, Style
     from release_guard.pep440 import ParsedVersion
 
 KEEP_A_CHANGELOG = "keep-a-changelog"
 
 
-def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
+def lint(changelog: Changelog, today: Day) -> list[Finding]:
     """The rules that hold at every commit, whatever the project's version.
 
     `today` is the UTC date: a release dated one day later is not yet "in the future",
@@ -38,11 +38,11 @@ def lint(changelog: Changelog, today: datetime.date) -> list[Finding]:
     return findings
 
 
-def _integrity(changelog: Changelog, today: datetime.date) -> list[Finding]:
+def _integrity(changelog: Changelog, today: Day) -> list[Finding]:
     path = changelog.path
     strict = changelog.format == KEEP_A_CHANGELOG  # headings name only versions there
     findings: list[Finding] = []
-    latest_allowed = today + datetime.timedelta(days=1)
+    latest_allowed = today.next()
     seen: dict[object, Release] = {}
     above: tuple[ParsedVersion, Release] | None = None
     above_dated: Release | None = None  # the lowest-listed dated release of the main line
@@ -125,7 +125,7 @@ def _is_backport(release: Release, above: Release | None) -> bool:
 
 def _dated_after(
     release: Release,
-    day: datetime.date,
+    day: Day,
     above: Release | None,
     dated_of_series: dict[tuple[int, ...], Release],
 ) -> Release | None:
@@ -144,7 +144,7 @@ def _dated_after(
     return None
 
 
-def _day(release: Release) -> datetime.date | None:
+def _day(release: Release) -> Day | None:
     return release.date.day if release.date is not None else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING
 
 from release_guard.config import Project
@@ -13,6 +12,7 @@ from release_guard.workspace import Package, Workspace, load_workspace
 from release_guard.workspace.pins import pin_findings
 
 if TYPE_CHECKING:
+    from release_guard.changelog.dates import Day
     from release_guard.tagdates import TagDates
 
 
@@ -20,7 +20,7 @@ def check_workspace(
     source: Source,
     root: Project,
     tag: str | None = None,
-    today: datetime.date | None = None,
+    today: Day | None = None,
     tag_from_environment: bool = False,
     tag_dates: TagDates | None = None,
 ) -> Outcome:
@@ -50,7 +50,7 @@ def check_package(
     package: Package,
     workspace: Workspace,
     tag: str | None = None,
-    today: datetime.date | None = None,
+    today: Day | None = None,
     tag_dates: TagDates | None = None,
 ) -> Outcome:
     """`run_checks` on one package, its findings located in the repository."""

@@ -1,15 +1,20 @@
-"""A Python module: the last top-level assignment of a variable, read with ast."""
+"""A Python module: the last top-level assignment of a variable, read from its syntax tree.
+
+The tree comes from the compiler's own `_ast` node types: the `ast` module adds only helpers
+over them and costs about 1 ms to import, a third of what a commit-time check may spend
+(docs/design.md, "Start-up")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from release_guard.findings import input_error
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
 
 if TYPE_CHECKING:
-    import ast
+    import _ast as ast
+    from collections.abc import Iterator
 
 
 class Assignment:
@@ -50,10 +55,10 @@ def reading(text: str, found: Assignment, role: str) -> Reading:
 
 
 def parse(text: str, path: str, where: str) -> ast.Module:
-    import ast
+    import _ast
 
     try:
-        return ast.parse(text, filename=where)
+        return cast("ast.Module", compile(text, where, "exec", _ast.PyCF_ONLY_AST))
     except SyntaxError as error:
         raise input_error(
             "RG005", f"{where} is not valid Python: {error.msg}", path, error.lineno, error.offset
@@ -66,14 +71,14 @@ def parse(text: str, path: str, where: str) -> ast.Module:
 
 def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignment]:
     """The last top-level assignment of each name: the one importers see."""
-    import ast
+    import _ast as ast
 
     found: dict[str, Assignment] = {}
     for node in module.body:
         if isinstance(node, (ast.If, ast.With, ast.For, ast.While, ast.Try)):
             # set inside control flow (`try: from ._version import ...`, a loop reading a
             # file): not a plain literal to keep in sync
-            for inner in ast.walk(node):
+            for inner in walk(node):
                 for bound in _targets(inner):
                     if bound in names:
                         found[bound] = Assignment(None, getattr(inner, "lineno", node.lineno))
@@ -102,7 +107,7 @@ def assignments(module: ast.Module, names: tuple[str, ...]) -> dict[str, Assignm
 
 def _targets(node: ast.AST) -> list[str]:
     """The names an assignment or import statement binds."""
-    import ast
+    import _ast as ast
 
     if isinstance(node, ast.Assign):
         return [target.id for target in node.targets if isinstance(target, ast.Name)]
@@ -115,8 +120,23 @@ def _targets(node: ast.AST) -> list[str]:
 
 def _module_getattr(module: ast.Module) -> bool:
     """PEP 562: `def __getattr__(name)` computes attributes such as __version__ on access."""
-    import ast
+    import _ast as ast
 
     return any(
         isinstance(node, ast.FunctionDef) and node.name == "__getattr__" for node in module.body
     )
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """The node and every node below it, breadth first, in the order `ast.walk` yields them."""
+    import _ast as ast
+
+    pending = [node]
+    for current in pending:  # grows while it is read
+        yield current
+        for field in current._fields:
+            child = getattr(current, field, None)
+            if isinstance(child, ast.AST):
+                pending.append(child)
+            elif isinstance(child, list):
+                pending.extend(item for item in child if isinstance(item, ast.AST))

@@ -1,4 +1,4 @@
-"""setup.py: the literal `version="1.2.3"` keyword of its setup() call, read with ast."""
+"""setup.py: the literal `version="1.2.3"` keyword of its setup() call, read from its syntax tree."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
-from release_guard.versions.files.python import parse
+from release_guard.versions.files.python import parse, walk
 
 if TYPE_CHECKING:
-    import ast
+    import _ast as ast
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:
     keyword = setup_keyword(parse(text, version_file.path, where), "version")
     if keyword is None:
         return Reading()
-    import ast
+    import _ast as ast
 
     value = keyword.value
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
@@ -27,9 +27,9 @@ def read(text: str, version_file: VersionFile, where: str) -> Reading:
 
 def setup_call(module: ast.Module) -> ast.Call | None:
     """The `setup(...)` (or `setuptools.setup(...)`) call, wherever it is in the module."""
-    import ast
+    import _ast as ast
 
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.Call):
             function = node.func
             name = function.attr if isinstance(function, ast.Attribute) else None
@@ -49,7 +49,7 @@ def setup_keyword(module: ast.Module, name: str) -> ast.keyword | None:
 
 def setup_string(module: ast.Module, name: str) -> str | None:
     """A setup() keyword's string: a literal, or a module-level name bound to one."""
-    import ast
+    import _ast as ast
 
     keyword = setup_keyword(module, name)
     value = keyword.value if keyword is not None else None

@@ -105,9 +105,9 @@ def _from_setup_py(project: Context) -> VersionSource | None:
     text = read_text(project.source, SETUP_PY, allow_empty=True)
     if text is None:
         return None
-    import ast
+    import _ast as ast
 
-    from release_guard.versions.files.python import parse
+    from release_guard.versions.files.python import parse, walk
     from release_guard.versions.files.setup_py import setup_call, setup_keyword
 
     module = parse(text, SETUP_PY, project.source.describe(SETUP_PY))
@@ -119,7 +119,11 @@ def _from_setup_py(project: Context) -> VersionSource | None:
         return None
     if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
         return VersionSource("file", VersionFile(SETUP_PY, kind="setup-py"))
-    if "versioneer" in ast.dump(keyword.value):
+    if any(
+        (isinstance(node, ast.Name) and node.id == "versioneer")
+        or (isinstance(node, ast.Attribute) and node.attr == "versioneer")
+        for node in walk(keyword.value)
+    ):
         return VersionSource("vcs", detail="versioneer")
     found = _version_module(project, module, keyword.value)
     if found is not None:
@@ -138,9 +142,10 @@ def _version_module(project: Context, module: Any, version: Any) -> str | None:
     `HERE / "..."`, through module-level string names or a helper such as
     `get_version("pkg")` whose parameters take the call's strings), or `from pkg import
     __version__`. The first candidate that has a `__version__` literal is the one."""
-    import ast
+    import _ast as ast
 
     from release_guard.versions.files import read_version_file
+    from release_guard.versions.files.python import walk
 
     names = {
         node.targets[0].id: node.value.value
@@ -172,7 +177,7 @@ def _version_module(project: Context, module: Any, version: Any) -> str | None:
             for parameter, parts in zip(helper.args.args, strings):
                 if parts is not None and len(parts) == 1:
                     names[parameter.arg] = parts[0]
-    for node in ast.walk(module):
+    for node in walk(module):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if any(alias.name == "__version__" for alias in node.names):
                 candidates.append(module_file(project, node.module, ["", "src"]))
@@ -198,7 +203,7 @@ def _version_module(project: Context, module: Any, version: Any) -> str | None:
 def _path_parts(node: Any, names: dict[str, str]) -> list[str] | None:
     """The parts of a path expression, None when one cannot be known. A leading part that is
     not a known string (`here`, `Path(__file__).parent`) stands for the project's top."""
-    import ast
+    import _ast as ast
 
     if isinstance(node, ast.Constant):
         return [node.value] if isinstance(node.value, str) else None
