@@ -108,16 +108,27 @@ class WorkTree:
     def _inside(self, full: str) -> bool:
         """Whether `full`, every symbolic link resolved, stays inside the repository."""
         if self._real_root is None:
-            self._real_root = os.path.realpath(self.root)
-        # each directory resolved once: a workspace reads several files from each
+            self._real_root = self._real_directories[self.root] = os.path.realpath(self.root)
         directory, name = os.path.split(full)
-        real_directory = self._real_directories.get(directory)
-        if real_directory is None:
-            real_directory = self._real_directories[directory] = os.path.realpath(directory)
-        real = os.path.join(real_directory, name)
+        real = os.path.join(self._real_directory(directory), name)
         if os.path.islink(real):
             real = os.path.realpath(real)
         return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
+
+    def _real_directory(self, directory: str) -> str:
+        """`directory` with every link resolved, from its parent's: one `lstat` for each new
+        directory, where `realpath` walks the whole path (a workspace reads from hundreds)."""
+        real = self._real_directories.get(directory)
+        if real is None:
+            parent, name = os.path.split(directory)
+            if name in ("", ".", "..") or parent == directory or not parent.startswith(self.root):
+                real = os.path.realpath(directory)
+            else:
+                real = os.path.join(self._real_directory(parent), name)
+                if os.path.islink(real):
+                    real = os.path.realpath(real)
+            self._real_directories[directory] = real
+        return real
 
     def _full(self, path: str) -> str:
         if "\x00" in path:  # the OS cannot name it; configured paths can hold one

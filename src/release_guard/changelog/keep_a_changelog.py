@@ -8,12 +8,15 @@ judge (`Style`): headings that name no release, ### subsections, each section's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from release_guard.changelog.markdown import scan
 from release_guard.changelog.model import Changelog, Style
-from release_guard.changelog.sections import build, sections
+from release_guard.changelog.sections import Scan, Section, build, sections
 from release_guard.source import Source
+
+if TYPE_CHECKING:
+    from release_guard.changelog.titles import Title
 
 FORMAT = "keep-a-changelog"
 SPEC_LINK = "keepachangelog.com"
@@ -26,9 +29,13 @@ def heading_shape_problem(title: str) -> tuple[str, str] | None:
     the rest of the form."""
     from release_guard.changelog.titles import read_title
 
+    return title_shape_problem(title, read_title(title))
+
+
+def title_shape_problem(title: str, read: Title | None) -> tuple[str, str] | None:
+    """heading_shape_problem for a title already read (`read_title(title)`)."""
     if title.count("[") != title.count("]"):
         return "RG203", "has unbalanced brackets"
-    read = read_title(title)
     if read is None or read.version is None or read.written is None:
         return "RG203", "names no version"
     text = read.text
@@ -52,9 +59,27 @@ def heading_shape_problem(title: str) -> tuple[str, str] | None:
     return None
 
 
-def parse(text: str, path: str) -> Changelog:
+Sectioned = tuple[Scan, tuple[list[Section], int]]
+
+# Detection reads a file of up to 400 lines whole (looks_like); the reading that follows takes
+# its scan and sections over rather than reading the same text again: a workspace reads many
+# changelogs, and a heading's title is the costly part.
+_handed_over: list[tuple[str, Sectioned]] = []
+
+
+def _taken_over(text: str) -> Sectioned | None:
+    handed = _handed_over.pop() if _handed_over else None
+    return handed[1] if handed is not None and handed[0] is text else None
+
+
+def _sections(text: str) -> Sectioned:
     scanned = scan(text)
-    found, level = sections(scanned, level=2, absorb_untitled=False)
+    return scanned, sections(scanned, level=2, absorb_untitled=False)
+
+
+def parse(text: str, path: str) -> Changelog:
+    handed = _taken_over(text)
+    scanned, (found, level) = handed if handed is not None else _sections(text)
     releases, unreleased, others = build(scanned, found)
     owners = [section.heading.at + 1 for section in found]
     subsections = []
@@ -105,10 +130,14 @@ def looks_like(text: str) -> bool:
     brackets when the file links to the spec. A link to the spec above prose-dated headings
     (`## 1.2.3 (6th December, 2024)`) is Markdown, not Keep a Changelog."""
     declared = SPEC_LINK in text[:4096].lower()
-    head = "\n".join(text.split("\n", 400)[:400])  # the newest releases tell the shape
-    found, _ = sections(scan(head), level=2, absorb_untitled=False)
+    lines = text.split("\n", 400)
+    whole = len(lines) <= 400
+    head = text if whole else "\n".join(lines[:400])  # the newest releases tell the shape
+    sectioned = _sections(head)
+    _handed_over[:] = [(text, sectioned)] if whole else []
+    found = sectioned[1][0]
     shaped = [
-        heading_shape_problem(section.heading.title) is None
+        title_shape_problem(section.heading.title, section.title) is None
         and (declared or section.heading.title.startswith("["))
         for section in found
         if section.title is not None and not section.title.unreleased
