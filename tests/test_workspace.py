@@ -478,6 +478,28 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
     assert git(uv_workspace, "status", "--porcelain") == ""  # nothing changed the second time
 
 
+def test_init_fits_the_gate_to_every_member(uv_workspace: Path) -> None:
+    """The gate runs the tools any member uses (mypy configured in one, tests in another), on
+    the newest Python every member allows."""
+    write(
+        uv_workspace,
+        {
+            "packages/alpha/pyproject.toml": (uv_workspace / "packages/alpha/pyproject.toml")
+            .read_text()
+            .replace('requires-python = ">=3.9"', 'requires-python = ">=3.9,<3.12"')
+            + "\n[tool.mypy]\nstrict = true\n",
+            "packages/beta/tests/test_beta.py": "def test_beta() -> None:\n    pass\n",
+        },
+    )
+    assert run_rg("init", cwd=uv_workspace).returncode == 0
+    ci = (uv_workspace / ".github/workflows/ci.yml").read_text()
+    assert "- name: Types (mypy)" in ci
+    assert "- name: Tests (pytest)" in ci
+    assert "- name: Lint (ruff check)" not in ci  # no member configures ruff
+    assert 'python-version: "3.11"' in ci
+    assert 'python-version: "3.13"' not in ci
+
+
 def ci_step(name: str) -> str:
     import yaml  # type: ignore[import-untyped]  # PyYAML comes with pre-commit
 
@@ -495,11 +517,13 @@ VERIFY_STEP = "Verify the wheel and sdist, record their sha256"
 
 def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedProcess[str]:
     """One `run:` step of ci.yml, run by bash in the workspace as the runner would (the build
-    without isolation: the test environment holds hatchling)."""
+    without isolation: the test environment holds hatchling; uv builds in it too)."""
     import os
 
     env = {
         **os.environ,
+        "UV_NO_BUILD_ISOLATION": "1",
+        "VIRTUAL_ENV": sys.prefix,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "GITHUB_REF_TYPE": "tag" if tag else "branch",
         "GITHUB_REF_NAME": tag or "main",
@@ -518,12 +542,85 @@ def test_ci_build_verify_and_notes_steps_on_a_workspace(
     for name in ("Build the wheel and sdist", VERIFY_STEP):  # the notes too, at a tag
         ran = run_ci_step(uv_workspace, name, tag)
         assert ran.returncode == 0, f"{name}:\n{ran.stdout}\n{ran.stderr}"
+        if name != VERIFY_STEP:  # a uv workspace (uv.lock) is built by uv
+            assert "Successfully built dist/" in ran.stderr
     built = sorted(path.name for path in (uv_workspace / "dist").iterdir())
     if tag:
         assert built == ["beta-1.2.0-py3-none-any.whl", "beta-1.2.0.tar.gz"]  # only beta
         assert (uv_workspace / "release-notes.md").read_text() == "### Added\n\n- First release.\n"
     else:
         assert len(built) == 6  # every package's wheel and sdist
+
+
+@pytest.mark.parametrize("root_package", [False, True], ids=["virtual-root", "root-package"])
+def test_the_gate_installs_and_type_checks_every_member(
+    uv_workspace: Path, tmp_path: Path, root_package: bool
+) -> None:
+    """ci.yml's gate on a workspace: the install step installs the root when it is a package
+    and each member, editable (pip offline, in a fresh environment that sees the test
+    environment's tools), and the mypy step, with no mypy configuration, checks each
+    package's src/."""
+    import os
+    import sysconfig
+
+    modules = ["alpha", "beta", "gamma"]
+    if root_package:
+        write(
+            uv_workspace,
+            {
+                "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n'
+                'build-backend = "hatchling.build"\n\n'
+                '[project]\nname = "root-pkg"\nversion = "2.0.0"\n\n' + ROOT_PYPROJECT,
+                "src/root_pkg/__init__.py": '__version__ = "2.0.0"\n',
+                "CHANGELOG.md": changelog("2.0.0"),
+            },
+        )
+        modules.append("root_pkg")
+
+    venv = tmp_path / "gate-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # the test environment's packages (release-guard, hatchling, mypy) seen from the new one
+    [site_packages] = venv.glob("lib/python*/site-packages")
+    tools = sysconfig.get_paths()["purelib"]
+    (site_packages / "test-environment.pth").write_text(
+        f"import site; site.addsitedir({tools!r})\n"
+    )
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join(
+            [str(venv / "bin"), str(Path(sys.executable).parent), os.environ["PATH"]]
+        ),
+        "PROJECT_EXTRAS": "test",
+        "RELEASE_GUARD": "release-guard==0.1.0",  # the test environment's own, already there
+        "MYPY_CACHE_DIR": str(tmp_path / "mypy-cache"),
+    }
+    offline = "python -m pip install --no-index --no-build-isolation"
+    install = ci_step("Install the project and its tools").replace("python -m pip install", offline)
+    ran = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", install],
+        cwd=uv_workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    imported = subprocess.run(
+        [str(venv / "bin/python"), "-c", f"import {', '.join(modules)}; print(alpha.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert str(uv_workspace / "packages/alpha/src/alpha") in imported.stdout  # editable
+    types = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", ci_step("Types (mypy)")],
+        cwd=uv_workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert types.returncode == 0, types.stdout + types.stderr
+    assert f"no issues found in {len(modules)} source files" in types.stdout
 
 
 def test_a_member_wheel_without_py_typed_fails_the_verify_step(uv_workspace: Path) -> None:
@@ -631,8 +728,9 @@ def test_release_workflow_publishes_only_the_tagged_package(
     write(
         uv_workspace,
         {
+            # mypy configured with no files: the gate checks each member's src/
             "pyproject.toml": ROOT_PYPROJECT
-            + '\n[tool.mypy]\nfiles = ["packages"]\n'
+            + "\n[tool.mypy]\nstrict = true\n"
             + '\n[tool.pytest.ini_options]\npythonpath = ["packages/alpha/src"]\n',
             ".pre-commit-config.yaml": LOCAL_HOOK_CONFIG,
             "tests/test_members.py": "import alpha\n\n\ndef test_alpha() -> None:\n"

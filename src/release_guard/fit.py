@@ -78,19 +78,26 @@ def tag_pattern(tag_format: str) -> str:
     return _FILTER_SPECIAL.sub(r"\\\1", before) + "[0-9]*" + _FILTER_SPECIAL.sub(r"\\\1", after)
 
 
-def python_for(requires_python: object) -> str:
-    """The newest CPython in PYTHONS that `requires-python` allows (the default without one)."""
-    if not isinstance(requires_python, str) or not requires_python.strip():
-        return DEFAULT_PYTHON
+def python_for(*requires_python: object) -> str:
+    """The newest CPython in PYTHONS that every `requires-python` allows (a workspace's
+    packages each have one); the default when none is given or none is allowed by all."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    try:
-        allowed = SpecifierSet(requires_python)
-    except InvalidSpecifier:
-        return DEFAULT_PYTHON
+    specifiers = []
+    for given in requires_python:
+        if isinstance(given, str) and given.strip():
+            try:
+                specifiers.append(SpecifierSet(given))
+            except InvalidSpecifier:
+                continue
     candidates = (*PYTHONS, *NEWER_PYTHONS)
     return next(
-        (python for python in candidates if allowed.contains(f"{python}.0")), DEFAULT_PYTHON
+        (
+            python
+            for python in candidates
+            if all(allowed.contains(f"{python}.0") for allowed in specifiers)
+        ),
+        DEFAULT_PYTHON,
     )
 
 

@@ -53,6 +53,8 @@ from release_guard.versions.rules import check_versions
 
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
+    from release_guard.source import Source
+    from release_guard.workspace import Workspace
 
 HOOK_ID = "release-guard"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -178,8 +180,13 @@ def plan_init(
     report: list[str] = []
     branch = default_branch(root)
     tag_formats: tuple[str, ...] = ()  # a workspace's: every package's (docs/workspaces.md)
+    members: list[tuple[dict[str, Any], Source]] = []  # a workspace's packages, for the gate
     if project.is_workspace:
-        config_and_changelogs, formats = _workspace_config(project, source, root)
+        from release_guard.workspace import load_workspace
+
+        workspace = load_workspace(source, project)
+        members = [(p.project.pyproject, p.source(source)) for p in workspace.packages]
+        config_and_changelogs, formats = _workspace_config(project, workspace, source, root)
         tag_formats = tuple(dict.fromkeys(formats))
         tag_format = tag_formats[0] if tag_formats else project.config.tag_format
     else:
@@ -195,7 +202,8 @@ def plan_init(
         configured = written.get("tag-format", project.config.tag_format)
         assert isinstance(configured, str)
         tag_format = configured
-    fit = _fit(project, source, branch, tag_format, hook_repo)._replace(tag_formats=tag_formats)
+    fit = _fit(project, source, members, branch, tag_format, hook_repo)
+    fit = fit._replace(tag_formats=tag_formats)
     report.append(f"workflows fit: {fit.describe()}")
     for planned, line in (
         *config_and_changelogs,
@@ -298,14 +306,11 @@ def _carries(source: Source, version_file: VersionFile) -> bool:
 
 
 def _workspace_config(
-    project: Project, source: WorkTree, root: str
+    project: Project, workspace: Workspace, source: WorkTree, root: str
 ) -> tuple[list[tuple[Change | None, str]], list[str]]:
     """A workspace's part of the plan: `[[tool.release-guard.packages]]` tables only for the
     packages detection gets wrong, a changelog for each package without one; and the packages'
     tag formats, for release.yml's trigger."""
-    from release_guard.workspace import load_workspace
-
-    workspace = load_workspace(source, project)
     tags = recent_tags(root)
     entries: list[dict[str, object]] = []
     formats: list[str] = []
@@ -666,21 +671,27 @@ def _refuse_aliases(yaml: Any, text: str, hook_repo: HookRepository | None) -> N
 def _fit(
     project: Project,
     source: WorkTree,
+    members: list[tuple[dict[str, Any], Source]],
     branch: str,
     tag_format: str,
     hook_repo: HookRepository | None,
 ) -> Fit:
+    """The workflows' fit: in a workspace, the gate runs the tools any package uses, on a
+    Python every package allows."""
     from release_guard import __version__
     from release_guard.fit import gate_tools, python_for
 
-    table = project.pyproject.get("project")
-    requires_python = table.get("requires-python") if isinstance(table, dict) else None
+    projects = [(project.pyproject, source), *members]
+    requires = []
+    for pyproject, _ in projects:
+        table = pyproject.get("project")
+        requires.append(table.get("requires-python") if isinstance(table, dict) else None)
     pin = hook_repo.requirement() if hook_repo is not None else f"release-guard=={__version__}"
     return Fit(
         branch=branch,
         tag_format=tag_format,
-        python=python_for(requires_python),
-        gate=gate_tools(project.pyproject, source),
+        python=python_for(*requires),
+        gate=frozenset().union(*(gate_tools(pyproject, tree) for pyproject, tree in projects)),
         release_guard=pin,
     )
 
