@@ -245,6 +245,41 @@ def hatch_style(tmp_path: Path) -> Path:
     return repo
 
 
+def test_a_declared_package_names_its_changelog_format(hatch_style: Path) -> None:
+    """`changelog-format` in a package table: hatchling's notes in RST, hatch's detected."""
+    rst = "Changelog\n=========\n\n1.21.0 (2026-02-07)\n-------------------\n\n- First release.\n"
+    pyproject = hatch_style / "pyproject.toml"
+    write(
+        hatch_style,
+        {
+            "docs/history/hatchling.txt": rst,
+            "pyproject.toml": pyproject.read_text().replace(
+                'changelog = "docs/history/hatchling.md"',
+                'changelog = "docs/history/hatchling.txt"\nchangelog-format = "rst"',
+            ),
+        },
+    )
+    assert run_rg("check", "--tag", "hatchling-v1.21.0", cwd=hatch_style).returncode == 0
+    notes = run_rg("notes", "hatchling-v1.21.0", cwd=hatch_style)
+    assert notes.stdout == "- First release.\n"
+    # "none": hatchling's notes live elsewhere; without it, the missing file is RG201
+    declared = pyproject.read_text()
+    elsewhere = declared.replace(
+        'changelog = "docs/history/hatchling.txt"\nchangelog-format = "rst"',
+        'changelog = "docs/history/gone.md"\nchangelog-format = "none"',
+    )
+    write(hatch_style, {"pyproject.toml": elsewhere})
+    assert run_rg("check", "--tag", "hatchling-v1.21.0", cwd=hatch_style).returncode == 0
+    write(hatch_style, {"pyproject.toml": elsewhere.replace('changelog-format = "none"', "")})
+    missing = run_rg("check", "--tag", "hatchling-v1.21.0", cwd=hatch_style)
+    assert "hatchling: docs/history/gone.md: RG201" in missing.stdout
+    bad = declared.replace('changelog-format = "rst"', 'changelog-format = "asciidoc"')
+    write(hatch_style, {"pyproject.toml": bad})
+    refused = run_rg("check", cwd=hatch_style)
+    assert refused.returncode == 2
+    assert "packages changelog-format must be one of" in refused.stderr
+
+
 def test_hatch_style_packages_with_changelogs_in_docs(hatch_style: Path) -> None:
     assert run_rg("check", cwd=hatch_style).returncode == 0
     assert run_rg("check", "--tag", "hatch-v1.9.0", cwd=hatch_style).returncode == 0

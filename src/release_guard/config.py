@@ -27,6 +27,7 @@ class PackageEntry(NamedTuple):
     tag_format: str | None = None
     changelog: str | None = None
     version_files: tuple[VersionFile, ...] | None = None
+    changelog_format: str | None = None
 
 
 class Config(NamedTuple):
@@ -226,7 +227,7 @@ _KEYS = {
     "changelog-format",
     "pre-releases",
 }
-_PACKAGE_KEYS = {"path", "tag-format", "changelog", "version-files"}
+_PACKAGE_KEYS = {"path", "tag-format", "changelog", "changelog-format", "version-files"}
 CHANGELOG_FORMATS = ("keep-a-changelog", "markdown", "rst", "towncrier", "scriv", "none")
 PRE_RELEASE_MODES = ("section", "unreleased")
 
@@ -292,12 +293,16 @@ def _read_config(
             raise fail("version-files must be a list", "version-files")
         return tuple(_version_file(entry, fail, path, project.name) for entry in raw)
 
-    changelog_format = table.get("changelog-format")
-    if changelog_format is not None and changelog_format not in CHANGELOG_FORMATS:
-        raise fail(
-            f"changelog-format must be one of {', '.join(CHANGELOG_FORMATS)}, not {changelog_format!r}",
-            "changelog-format",
-        )
+    def changelog_format_of(value: object, where: str = "") -> str | None:
+        if value is not None and value not in CHANGELOG_FORMATS:
+            raise fail(
+                f"{where}changelog-format must be one of {', '.join(CHANGELOG_FORMATS)}, "
+                f"not {value!r}",
+                "changelog-format",
+            )
+        return value
+
+    changelog_format = changelog_format_of(table.get("changelog-format"))
     if table.get("changelog") is False:  # the notes live elsewhere (GitHub Releases)
         changelog_format = "none"
         changelog = "CHANGELOG.md"
@@ -348,6 +353,7 @@ def _read_config(
                 valid_tag_format(entry_format) if entry_format is not None else None,
                 path(entry_changelog, "changelog") if entry_changelog is not None else None,
                 version_files_of(entry["version-files"]) if "version-files" in entry else None,
+                changelog_format_of(entry.get("changelog-format"), "packages "),
             )
         )
 

@@ -237,6 +237,8 @@ def _load_package(
         config = config._replace(
             changelog=_relative(entry.changelog, path), changelog_configured=True
         )
+    if entry is not None and entry.changelog_format is not None:
+        config = config._replace(changelog_format=entry.changelog_format)
     if entry is not None and entry.version_files is not None:
         truth = project.version_source.file
         files = (vf._replace(path=_relative(vf.path, path)) for vf in entry.version_files)
