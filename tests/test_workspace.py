@@ -5,6 +5,7 @@ push (the installed guard, a real bare remote) and with `check --tag`."""
 from __future__ import annotations
 
 import json
+import posixpath
 import subprocess
 import sys
 from pathlib import Path
@@ -308,6 +309,63 @@ def test_hatch_style_push_judges_each_tag_against_its_package(hatch_style: Path)
     assert [(f["package"], f["path"], f["code"]) for f in document["findings"]] == [
         ("hatchling", "hatchling-v1.9.0:backend/src/hatchling/__about__.py", "RG301")
     ]
+
+
+# -- member globs, as uv expands them ------------------------------------------------------------
+
+
+def _flat_member(name: str) -> dict[str, str | bytes]:
+    """A member whose module lies at its top (no src/NAME below it to match a glob too)."""
+    module = f"{posixpath.basename(name)}_mod"
+    return {
+        f"{name}/pyproject.toml": f'[build-system]\nrequires = ["hatchling"]\n'
+        f'build-backend = "hatchling.build"\n\n[project]\nname = "{name.replace("/", "-")}"\n'
+        f'version = "1.0.0"\n\n[tool.hatch.build.targets.wheel]\npackages = ["{module}"]\n',
+        f"{name}/{module}/__init__.py": '__version__ = "1.0.0"\n',
+    }
+
+
+@pytest.mark.parametrize(
+    ("members", "exclude"),
+    [
+        (["libs/**/core"], []),
+        (["**/plugins/*"], []),
+        (["libs/*/core", "apps/*"], []),
+        (["libs/**/core", "apps/*"], ["apps/.hidden-ish", "libs/old/**"]),
+    ],
+)
+def test_member_globs_select_what_uv_selects(
+    tmp_path: Path, members: list[str], exclude: list[str]
+) -> None:
+    """`*` within a segment, `**` across any number of them, excludes: the packages are uv's
+    own members (`uv workspace list --paths`), compared on real layouts."""
+    repo = tmp_path / "globs"
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": "[tool.uv.workspace]\n"
+        f"members = {json.dumps(members)}\nexclude = {json.dumps(exclude)}\n",
+    }
+    for name in (
+        "libs/core",
+        "libs/net/core",
+        "libs/old/core",
+        "libs/net/plugins/http",
+        "apps/web",
+        "apps/cli",
+    ):
+        files.update(_flat_member(name))
+    write(repo, files)
+    listed = subprocess.run(
+        [UV, "workspace", "list", "--paths", "--offline"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    by_uv = sorted(posixpath.relpath(line, str(repo)) for line in listed.stdout.split())
+    result = run_rg("packages", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.split()) == by_uv
 
 
 # -- bad input: one coded line, exit 2 -----------------------------------------------------------

@@ -21,6 +21,7 @@ from release_guard.versions import VersionFile, dig
 
 DEFAULT_TAG_FORMAT = "{name}-v{version}"
 UV_LOCK = "uv.lock"
+_GLOB_DEPTH = 16  # directories below a `**`
 _GLOB_CHARACTERS = "*?["
 
 
@@ -170,13 +171,18 @@ def _inside(path: str, what: str, root: Project) -> str:
 
 
 def _expand(source: Source, pattern: str, root: Project) -> list[str]:
-    """The directories a uv member glob names (`*`, `?`, `[...]` within one path segment)."""
+    """The directories a uv member glob names, as uv expands it: `*`, `?` and `[...]` within
+    one path segment, `**` for any number of directories (none included); directories whose
+    name starts with `.` are skipped."""
     from fnmatch import fnmatchcase
 
     clean = _inside(pattern, "[tool.uv.workspace] glob", root)
     found = [""]
     for segment in clean.split("/"):
         if segment == ".":
+            continue
+        if segment == "**":
+            found = list(dict.fromkeys(path for base in found for path in _below(source, base)))
             continue
         if not any(char in segment for char in _GLOB_CHARACTERS):
             found = [posixpath.join(base, segment) for base in found]
@@ -188,6 +194,17 @@ def _expand(source: Source, pattern: str, root: Project) -> list[str]:
             if is_dir and fnmatchcase(name, segment) and not name.startswith(".")
         ]
     return [path for path in found if path and source.list_dir(path) is not None]
+
+
+def _below(source: Source, base: str, depth: int = 0) -> list[str]:
+    """`base` and every directory under it, parents first. Bounded in depth: a symbolic link
+    to a parent directory must not make a glob endless."""
+    found = [base]
+    if depth < _GLOB_DEPTH:
+        for name, is_dir in sorted(source.list_dir(base) or []):
+            if is_dir and not name.startswith("."):
+                found += _below(source, posixpath.join(base, name), depth + 1)
+    return found
 
 
 def _load_package(
