@@ -68,14 +68,33 @@ def test_learn_never_takes_a_nested_package_s_prefix() -> None:
     assert learn([*tags, "1.0.0"], "hatch", ["hatchling"]) == "{version}"
 
 
-def test_init_ignores_the_tags_of_a_package_one_directory_down(make_project: MakeProject) -> None:
+def test_init_declares_a_package_one_directory_down_that_has_tags(
+    make_project: MakeProject,
+) -> None:
+    """Recent tags name the project in backend/: the repository releases two packages, so
+    init declares both (a workspace), rather than leave backend's releases unjudged."""
     pyproject = THEO_PYPROJECT.format(version="0.1.0").replace('"theo-openvoice"', '"theo"')
     backend = '[project]\nname = "theo-backend"\nversion = "0.3.0"\n'
     root = make_project(files={"pyproject.toml": pyproject, "backend/pyproject.toml": backend})
     tag_on(root, [("2026-02-01", "theo-backend-v0.2.0"), ("2026-02-02", "theo-backend-v0.3.0")])
     result = run_rg("init", "--dry-run", cwd=root)
-    assert "+tag-format" not in result.stdout, result.stdout  # the default v{version} stays
-    assert '+ignore-tags = ["theo-backend-v*"]' in result.stdout
+    assert "+tag-format" not in result.stdout, result.stdout
+    assert "ignore-tags" not in result.stdout
+    assert '+[[tool.release-guard.packages]]\n+path = "."\n' in result.stdout
+    assert '+path = "backend"\n' in result.stdout
+    assert "tags theo-backend-v{version}" in result.stdout
+
+
+def test_init_ignores_the_tags_of_a_nested_project_it_cannot_find(
+    make_project: MakeProject,
+) -> None:
+    """A nested pyproject.toml whose project no recent tag names is not a package of ours."""
+    pyproject = THEO_PYPROJECT.format(version="0.1.0").replace('"theo-openvoice"', '"theo"')
+    fixture = '[project]\nname = "sample-fixture"\nversion = "0.0.1"\n'
+    root = make_project(files={"pyproject.toml": pyproject, "fixtures/pyproject.toml": fixture})
+    tag_on(root, [("2026-02-01", "v0.1.0")])
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert "[[tool.release-guard.packages]]" not in result.stdout, result.stdout
 
 
 def test_init_writes_the_recent_format_by_tag_date(make_project: MakeProject) -> None:

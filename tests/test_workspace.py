@@ -299,6 +299,42 @@ def test_hatch_style_packages_with_changelogs_in_docs(hatch_style: Path) -> None
     )
 
 
+def test_init_declares_a_hatch_style_repository_from_its_tags(
+    hatch_style: Path, tmp_path: Path
+) -> None:
+    """No package table yet, but tags of both packages: init declares the root and backend/
+    (each changelog found in docs/history/), and the guard then judges a hatchling tag
+    against hatchling at push, where a single project would leave it unjudged."""
+    pyproject = hatch_style / "pyproject.toml"
+    pyproject.write_text(HATCH_ROOT.split("[[tool.release-guard.packages]]")[0].rstrip() + "\n")
+    commit_all(hatch_style, "no package table")
+    for tag in ("hatchling-v1.21.0", "hatch-v1.9.0"):
+        git(hatch_style, "tag", "-a", "-m", tag, tag)
+    adopted = run_rg("init", cwd=hatch_style)
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    assert (
+        '[[tool.release-guard.packages]]\npath = "."\nchangelog = "docs/history/hatch.md"\n\n'
+        '[[tool.release-guard.packages]]\npath = "backend"\n'
+        'changelog = "docs/history/hatchling.md"\n'
+    ) in pyproject.read_text()
+    assert not (hatch_style / "backend/CHANGELOG.md").exists()
+    assert run_rg("check", cwd=hatch_style).returncode == 0
+    commit_all(hatch_style, "adopt release-guard")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(hatch_style, "push", "-q", str(remote), "HEAD:refs/heads/main")
+    git(hatch_style, "tag", "hatchling-v1.22.0")  # hatchling is still at 1.21.0
+    pushed = subprocess.run(
+        ["git", "push", str(remote), "hatchling-v1.22.0"],
+        cwd=hatch_style,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pushed.returncode != 0
+    assert "hatchling-v1.22.0:backend/src/hatchling/__about__.py:1: RG301" in pushed.stderr
+
+
 def test_hatch_style_push_judges_each_tag_against_its_package(hatch_style: Path) -> None:
     sha = git(hatch_style, "rev-parse", "HEAD")
     tags = ("hatch-v1.9.0", "hatchling-v1.21.0", "hatchling-v1.9.0")

@@ -181,12 +181,17 @@ def plan_init(
     branch = default_branch(root)
     tag_formats: tuple[str, ...] = ()  # a workspace's: every package's (docs/workspaces.md)
     members: list[tuple[dict[str, Any], Source]] = []  # a workspace's packages, for the gate
+    split = None if project.is_workspace else _packages_named_by_tags(project, source, root)
+    if split is not None:
+        project = split  # declared below, every package
     if project.is_workspace:
         from release_guard.workspace import load_workspace
 
         workspace = load_workspace(source, project)
         members = [(p.project.pyproject, p.source(source)) for p in workspace.packages]
-        config_and_changelogs, formats = _workspace_config(project, workspace, source, root)
+        config_and_changelogs, formats = _workspace_config(
+            project, workspace, source, root, declare_all=split is not None
+        )
         tag_formats = tuple(dict.fromkeys(formats))
         tag_format = tag_formats[0] if tag_formats else project.config.tag_format
     else:
@@ -224,9 +229,9 @@ def plan_init(
 # -- [tool.release-guard] --------------------------------------------------------------------
 
 
-def _nested_project_names(source: WorkTree) -> list[str]:
-    """The `[project]` names of the pyproject.toml files one directory down (hatch keeps
-    hatchling in backend/): their release tags are theirs, not this project's."""
+def _nested_projects(source: WorkTree) -> list[tuple[str, str]]:
+    """(directory, `[project]` name) of the pyproject.toml files one directory down (hatch
+    keeps hatchling in backend/): their release tags are theirs, not this project's."""
     from release_guard.config import parse_toml
     from release_guard.findings import InputError
 
@@ -240,8 +245,28 @@ def _nested_project_names(source: WorkTree) -> list[str]:
         except InputError:
             continue
         if isinstance(table, dict) and isinstance(table.get("name"), str):
-            names.append(table["name"])
+            names.append((name, table["name"]))
     return names
+
+
+def _packages_named_by_tags(project: Project, source: WorkTree, root: str) -> Project | None:
+    """The project as a workspace of the root and the projects one directory down whose
+    release tags the recent tags include (hatch's `hatchling-v1.27.0` for backend/): such a
+    repository releases several packages, each to be judged (docs/workspaces.md, "init")."""
+    from release_guard.config import PackageEntry
+
+    if project.name is None:
+        return None
+    tags = recent_tags(root)
+    nested = [
+        directory
+        for directory, name in _nested_projects(source)
+        if _named_tag_format(tags, name) is not None
+    ]
+    if not nested:
+        return None
+    entries = (PackageEntry("."), *(PackageEntry(directory) for directory in nested))
+    return project._replace(config=project.config._replace(packages=entries))
 
 
 def _config_keys(
@@ -261,7 +286,7 @@ def _config_keys(
     if found and sorted(found) != sorted(detected):
         keys["version-files"] = found
     tags = recent_tags(root)
-    nested = _nested_project_names(source)
+    nested = [name for _, name in _nested_projects(source)]
     tag_format = learn(tags, project.name, nested) or project.config.tag_format
     if tag_format != project.config.tag_format:
         keys["tag-format"] = tag_format
@@ -306,11 +331,14 @@ def _carries(source: Source, version_file: VersionFile) -> bool:
 
 
 def _workspace_config(
-    project: Project, workspace: Workspace, source: WorkTree, root: str
+    project: Project, workspace: Workspace, source: WorkTree, root: str, declare_all: bool
 ) -> tuple[list[tuple[Change | None, str]], list[str]]:
     """A workspace's part of the plan: `[[tool.release-guard.packages]]` tables only for the
-    packages detection gets wrong, a changelog for each package without one; and the packages'
+    packages detection gets wrong (for every package with `declare_all`: nothing else makes
+    the repository a workspace), a changelog for each package without one; and the packages'
     tag formats, for release.yml's trigger."""
+    from release_guard.changelog.discovery import page_named_after
+
     tags = recent_tags(root)
     entries: list[dict[str, object]] = []
     formats: list[str] = []
@@ -324,6 +352,12 @@ def _workspace_config(
         located = _locate_changelog(package.project, tree)
         if located.found and located.format != "none" and located.path != config.changelog:
             keys["changelog"] = package.in_repository(located.path)
+        page = (
+            None if located.found or package.path == "." else page_named_after(source, package.name)
+        )
+        if page is not None:  # the repository's changelog directory has a page for it
+            keys["changelog"] = page
+            located.found = True
         detected = [vf.path for vf in config.version_files if _carries(tree, vf)]
         found = _find_version_files(package.project, tree, version)
         if found and sorted(found) != sorted(detected):
@@ -339,14 +373,16 @@ def _workspace_config(
             f"{keys.get('changelog', package.in_repository(config.changelog))}, tags "
             f"{keys.get('tag-format', package.tag_formats[0])}"
         )
-        if keys:
+        if keys or declare_all:
             entries.append({"path": package.path, **keys})
         if not located.found:
             located.path = package.in_repository(located.path)  # created from the root
             planned.append(_changelog(package.project, root, located, version))
     detected_lines = "".join(f"\n  {fact}" for fact in facts)
-    if has_config_table(project.pyproject) and project.config.packages:
-        block: tuple[Change | None, str] = (
+    if declare_all:
+        block: tuple[Change | None, str] = _packages_block(source, entries, detected_lines)
+    elif has_config_table(project.pyproject) and project.config.packages:
+        block = (
             None,
             f"{PYPROJECT}: [[tool.release-guard.packages]] exist: left as they are{detected_lines}",
         )

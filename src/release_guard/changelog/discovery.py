@@ -107,7 +107,22 @@ def _in_directory(source: Source, directory: str) -> str | None:
     return None
 
 
-def _named_after_project(source: Source, directory: str, project_name: str | None) -> str | None:
+def page_named_after(source: Source, project_name: str) -> str | None:
+    """A page named after the project in a changelog directory (docs/history/hatchling.md):
+    where a repository keeps the changelog of a package that lives in a subdirectory."""
+    for parent in ("docs", "doc", ""):
+        for name, is_dir in sorted(source.list_dir(parent) or []):
+            if is_dir and name.lower() in NAMES:
+                directory = f"{parent}/{name}" if parent else name
+                found = _named_after_project(source, directory, project_name, exact=True)
+                if found is not None:
+                    return found
+    return None
+
+
+def _named_after_project(
+    source: Source, directory: str, project_name: str | None, exact: bool = False
+) -> str | None:
     """docs/history/<project>.md: a changelog directory with one page per package."""
     entries = [name for name, is_dir in source.list_dir(directory) or [] if not is_dir]
     pages = [name for name in entries if name.lower().endswith((".md", ".rst"))]
@@ -115,7 +130,7 @@ def _named_after_project(source: Source, directory: str, project_name: str | Non
     for name in pages:
         if name.rsplit(".", 1)[0].lower().replace("_", "-") == wanted:
             return f"{directory}/{name}"
-    return f"{directory}/{pages[0]}" if len(pages) == 1 else None
+    return f"{directory}/{pages[0]}" if len(pages) == 1 and not exact else None
 
 
 def _only_includes(source: Source, path: str) -> bool:
