@@ -335,6 +335,37 @@ def test_init_declares_a_hatch_style_repository_from_its_tags(
     assert "hatchling-v1.22.0:backend/src/hatchling/__about__.py:1: RG301" in pushed.stderr
 
 
+def test_an_old_package_tag_without_a_dotted_version_is_history(
+    hatch_style: Path, tmp_path: Path
+) -> None:
+    """pypa/hatch's `hatch-v1rc2` (2021) names a release only by hatch's tag-format (`1rc2`
+    has no dot): a whole-history push leaves it to history, instead of judging a commit whose
+    layout predates the working tree's package table."""
+    import os
+
+    old = {**os.environ, "GIT_COMMITTER_DATE": "2021-12-29T12:00:00+00:00"}
+    first = git(hatch_style, "rev-list", "--max-parents=0", "HEAD")
+    write(hatch_style, {"backend/pyproject.toml": "[build-system]\nrequires = []\n"})
+    git(hatch_style, "add", "-A")
+    subprocess.run(["git", "commit", "-qm", "old layout"], cwd=hatch_style, env=old, check=True)
+    subprocess.run(["git", "tag", "hatch-v1rc2"], cwd=hatch_style, env=old, check=True)
+    git(hatch_style, "reset", "-q", "--hard", first)
+    git(hatch_style, "tag", "-a", "-m", "hatch 1.9.0", "hatch-v1.9.0")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    assert run_rg("install", cwd=hatch_style).returncode == 0
+    pushed = subprocess.run(
+        ["git", "push", str(remote), "--tags"],
+        cwd=hatch_style,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pushed.returncode == 0, pushed.stderr
+    assert "hatch-v1rc2: history, not judged" in pushed.stderr
+    assert "judged 1 release tag: hatch-v1.9.0" in pushed.stderr
+
+
 def test_hatch_style_push_judges_each_tag_against_its_package(hatch_style: Path) -> None:
     sha = git(hatch_style, "rev-parse", "HEAD")
     tags = ("hatch-v1.9.0", "hatchling-v1.21.0", "hatchling-v1.9.0")

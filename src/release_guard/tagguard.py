@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from release_guard.arguments import add_output_arguments, find_root
@@ -121,7 +122,7 @@ def judge_push(refs: Sequence[PushedRef], repo_dir: str) -> list[Verdict]:
     fallback = _FallbackConfig(repo_dir)
     workspaces: dict[str, Workspace] = {}  # by commit: a release of many packages reads one
     tag_dates = read_tag_dates(repo_dir)
-    releases = [tag for tag, _ in tags if claimed_version(fallback.config, tag)]
+    releases = [tag for tag, _ in tags if fallback.claims(tag)]
     old = historical(releases, tag_dates.by_tag)
     with CatFile(repo_dir) as cat_file:
         verdicts = [
@@ -239,12 +240,14 @@ class _FallbackConfig:
         self._repo_dir = repo_dir
         self._project: Project | None = None
         self._loaded = False
+        self._workspace: tuple[Workspace, ...] | None = None  # () when it is none, or bad
 
     def _load(self) -> Project | None:
         if not self._loaded:
             self._loaded = True
             try:
-                self._project = load_project(WorkTree(find_root(self._repo_dir)))
+                self._tree = WorkTree(find_root(self._repo_dir))
+                self._project = load_project(self._tree)
             except InputError:
                 self._project = None
         return self._project
@@ -255,6 +258,21 @@ class _FallbackConfig:
         return (
             project.config if project else Config(version_files=(), version_files_configured=False)
         )
+
+    def claims(self, tag: str) -> bool:
+        """Whether `tag` names a release: by the version it ends in, or by tag-format (in a
+        workspace, any package's: `hatch-v1rc2` is hatch's, though `1rc2` has no dot)."""
+        if claimed_version(self.config, tag) is not None:
+            return True
+        if self._workspace is None:
+            project = self._load()
+            self._workspace = ()
+            if project is not None and project.is_workspace:
+                from release_guard.workspace import load_workspace
+
+                with suppress(InputError):  # a bad workspace is reported where it is judged
+                    self._workspace = (load_workspace(self._tree, project),)
+        return any(workspace.match(tag) is not None for workspace in self._workspace)
 
     @property
     def table(self) -> dict[str, Any] | None:
