@@ -509,7 +509,7 @@ def run_gitlab_gate(project: Path, tag: str, env: dict[str, str]) -> tuple[bool,
     the install lines are the test environment's tools (as for the GitHub runs)."""
     config = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     assert set(config["stages"]) == {"gate", "release"}
-    lines = [line for line in config["gate"]["script"] if not line.startswith("python -m pip")]
+    lines = [line for line in config["gate"]["script"] if "pip install" not in line]
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))},
         **env,

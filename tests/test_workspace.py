@@ -783,6 +783,31 @@ def test_the_gate_installs_and_type_checks_every_member(
     assert f"no issues found in {len(modules)} source files" in types.stdout
 
 
+def test_init_ci_gitlab_in_a_workspace(uv_workspace: Path, tmp_path: Path) -> None:
+    """The GitLab pipeline of a workspace: its rules take every package's tags, and the gate's
+    script (run locally, as GitLab's shell would) builds only the tagged package, with uv."""
+    import yaml
+
+    from test_workflows import run_gitlab_gate
+
+    assert run_rg("init", "--ci", "gitlab", cwd=uv_workspace).returncode == 0
+    config = yaml.safe_load((uv_workspace / ".gitlab-ci.yml").read_text())
+    assert config["release"]["rules"] == [
+        {"if": r"$CI_COMMIT_TAG =~ /^(alpha\-v|beta\-v|gamma\-v)[0-9]/"}
+    ]
+    commit_all(uv_workspace, "adopt release-guard")
+    env = {
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+        "UV_NO_BUILD_ISOLATION": "1",
+        "VIRTUAL_ENV": sys.prefix,
+    }
+    ok, log = run_gitlab_gate(uv_workspace, "beta-v1.2.0", env)
+    assert ok, log
+    built = sorted(path.name for path in (uv_workspace / "dist").iterdir())
+    assert built == ["beta-1.2.0-py3-none-any.whl", "beta-1.2.0.tar.gz"]
+    assert (uv_workspace / "release-notes.md").read_text() == "### Added\n\n- First release.\n"
+
+
 def test_a_member_wheel_without_py_typed_fails_the_verify_step(uv_workspace: Path) -> None:
     """The seed's fourth mistake, on one member: its wheel lacks a file its release needs."""
     pyproject = uv_workspace / "packages/alpha/pyproject.toml"

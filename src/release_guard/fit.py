@@ -23,11 +23,11 @@ GATE_STEPS = (
     ("mypy", "Types (mypy)"),
     ("pytest", "Tests (pytest)"),
 )
-# The same in the GitLab template: (tool, its script line).
+# The same in the GitLab template: (tool, the start of its script line).
 GITLAB_GATE_LINES = (
     ("ruff", "ruff check ."),
     ("ruff", "ruff format --check ."),
-    ("mypy", "if [ -f mypy.ini ] || [ -f .mypy.ini ]; then mypy; else mypy src; fi"),
+    ("mypy", "if [ -f mypy.ini ] || [ -f .mypy.ini ]; then mypy; else packages="),
     ("pytest", "python -m pytest"),
 )
 # The gate's tools as ci.yml installs them; pre-commit and build are always needed.
@@ -171,7 +171,12 @@ def render(name: str, template: bytes, fit: Fit) -> bytes:
 def _fit_gitlab(text: str, name: str, fit: Fit) -> str:
     branch = json.dumps(fit.branch)
     text = _replace(text, name, r"(?m)^(    - if: \$CI_COMMIT_BRANCH == ).*()$", branch)
-    prefix = re.escape(fit.tag_format.partition("{version}")[0]).replace("/", "\\/")
+    prefixes = [
+        re.escape(tag_format.partition("{version}")[0]).replace("/", "\\/")
+        for tag_format in fit.tag_formats or (fit.tag_format,)
+    ]
+    # a workspace's tags: any package's prefix (GitLab's RE2 has alternation)
+    prefix = prefixes[0] if len(prefixes) == 1 else f"({'|'.join(prefixes)})"
     text = _replace(text, name, r"(?m)^(    - if: \$CI_COMMIT_TAG =~ /\^).*(\[0-9\]/)$", prefix, 2)
     text = _replace(text, name, r"(?m)^(  image: python:).*()$", fit.python)
     text = _replace(text, name, PIN_LINE, json.dumps(fit.release_guard))
@@ -180,7 +185,7 @@ def _fit_gitlab(text: str, name: str, fit: Fit) -> str:
     text = _replace(text, name, rf"(?m)^(    - ){re.escape(TOOLS_LINE)}()$", line)
     for tool, command in GITLAB_GATE_LINES:
         if tool not in fit.gate:
-            text = _replace(text, name, rf"(?m)^()    - {re.escape(command)}\n()", "")
+            text = _replace(text, name, rf"(?m)^()    - {re.escape(command)}.*\n()", "")
     return text
 
 
