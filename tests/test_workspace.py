@@ -150,13 +150,7 @@ def test_a_push_of_three_package_tags_with_one_bad_sends_nothing(
     for tag in ("alpha-v1.0.0", "beta-v1.2.0", "gamma-v0.4.0"):  # gamma is at 0.3.0
         git(uv_workspace, "tag", tag)
 
-    pushed = subprocess.run(
-        ["git", "push", "origin", "--tags"],
-        cwd=uv_workspace,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    pushed = push(uv_workspace, "origin", "--tags")
     assert pushed.returncode != 0
     assert "gamma-v0.4.0:packages/gamma/pyproject.toml:7: RG301" in pushed.stdout + pushed.stderr
     assert pushed.stderr.count("RG3") == 1, pushed.stderr  # the other two are fine
@@ -164,13 +158,7 @@ def test_a_push_of_three_package_tags_with_one_bad_sends_nothing(
 
     git(uv_workspace, "tag", "-d", "gamma-v0.4.0")
     git(uv_workspace, "tag", "gamma-v0.3.0")
-    accepted = subprocess.run(
-        ["git", "push", "origin", "--tags"],
-        cwd=uv_workspace,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    accepted = push(uv_workspace, "origin", "--tags")
     assert accepted.returncode == 0, accepted.stderr
     assert git(remote, "tag", "--list").split() == ["alpha-v1.0.0", "beta-v1.2.0", "gamma-v0.3.0"]
 
@@ -324,13 +312,7 @@ def test_init_declares_a_hatch_style_repository_from_its_tags(
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(hatch_style, "push", "-q", str(remote), "HEAD:refs/heads/main")
     git(hatch_style, "tag", "hatchling-v1.22.0")  # hatchling is still at 1.21.0
-    pushed = subprocess.run(
-        ["git", "push", str(remote), "hatchling-v1.22.0"],
-        cwd=hatch_style,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    pushed = push(hatch_style, str(remote), "hatchling-v1.22.0")
     assert pushed.returncode != 0
     assert "hatchling-v1.22.0:backend/src/hatchling/__about__.py:1: RG301" in pushed.stderr
 
@@ -354,13 +336,7 @@ def test_an_old_package_tag_without_a_dotted_version_is_history(
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     assert run_rg("install", cwd=hatch_style).returncode == 0
-    pushed = subprocess.run(
-        ["git", "push", str(remote), "--tags"],
-        cwd=hatch_style,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    pushed = push(hatch_style, str(remote), "--tags")
     assert pushed.returncode == 0, pushed.stderr
     assert "hatch-v1rc2: history, not judged" in pushed.stderr
     assert "judged 1 release tag: hatch-v1.9.0" in pushed.stderr
@@ -675,12 +651,15 @@ def ci_step(name: str) -> str:
 VERIFY_STEP = "Verify the wheel and sdist, record their sha256"
 
 
-def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedProcess[str]:
+def run_ci_step(
+    repo: Path, name: str, tag: str | None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """One `run:` step of ci.yml, run by bash in the workspace as the runner would (the build
-    without isolation: the test environment holds hatchling; uv builds in it too)."""
+    without isolation: the test environment holds hatchling; uv builds in it too; pip
+    offline); `env` adds to the runner's environment."""
     import os
 
-    env = {
+    environment = {
         **os.environ,
         "UV_NO_BUILD_ISOLATION": "1",
         "VIRTUAL_ENV": sys.prefix,
@@ -688,10 +667,27 @@ def run_ci_step(repo: Path, name: str, tag: str | None) -> subprocess.CompletedP
         "GITHUB_REF_TYPE": "tag" if tag else "branch",
         "GITHUB_REF_NAME": tag or "main",
         "GITHUB_OUTPUT": str(repo.parent / "github-output"),
+        **(env or {}),
     }
-    script = ci_step(name).replace("python -m build", "python -m build -n")
+    script = (
+        ci_step(name)
+        .replace("python -m build", "python -m build -n")
+        .replace("python -m pip install", "python -m pip install --no-index --no-build-isolation")
+    )
     return subprocess.run(
-        ["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True
+        ["bash", "-eo", "pipefail", "-c", script],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git push ARGS` through the installed guard: its outcome, output captured."""
+    return subprocess.run(
+        ["git", "push", *args], cwd=repo, capture_output=True, text=True, check=False
     )
 
 
@@ -746,7 +742,6 @@ def test_the_gate_installs_and_type_checks_every_member(
         f"import site; site.addsitedir({tools!r})\n"
     )
     env = {
-        **os.environ,
         "PATH": os.pathsep.join(
             [str(venv / "bin"), str(Path(sys.executable).parent), os.environ["PATH"]]
         ),
@@ -754,15 +749,7 @@ def test_the_gate_installs_and_type_checks_every_member(
         "RELEASE_GUARD": "release-guard==0.1.0",  # the test environment's own, already there
         "MYPY_CACHE_DIR": str(tmp_path / "mypy-cache"),
     }
-    offline = "python -m pip install --no-index --no-build-isolation"
-    install = ci_step("Install the project and its tools").replace("python -m pip install", offline)
-    ran = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", install],
-        cwd=uv_workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    ran = run_ci_step(uv_workspace, "Install the project and its tools", None, env)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     imported = subprocess.run(
         [str(venv / "bin/python"), "-c", f"import {', '.join(modules)}; print(alpha.__file__)"],
@@ -772,13 +759,7 @@ def test_the_gate_installs_and_type_checks_every_member(
     )
     assert imported.returncode == 0, imported.stderr
     assert str(uv_workspace / "packages/alpha/src/alpha") in imported.stdout  # editable
-    types = subprocess.run(
-        ["bash", "-eo", "pipefail", "-c", ci_step("Types (mypy)")],
-        cwd=uv_workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    types = run_ci_step(uv_workspace, "Types (mypy)", None, env)
     assert types.returncode == 0, types.stdout + types.stderr
     assert f"no issues found in {len(modules)} source files" in types.stdout
 
