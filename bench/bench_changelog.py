@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -35,6 +36,8 @@ def project(target: Path, version: str, files: dict[str, str], extra: str = "") 
     for name, text in files.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).write_text(text)
+    # a clone, as at commit time: where `check` keeps its parsed TOML (docs/design.md)
+    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     return target
 
 
