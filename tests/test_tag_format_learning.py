@@ -125,3 +125,36 @@ def test_check_notes_recent_tags_in_another_format(make_project: MakeProject) ->
     extra = '\n[tool.release-guard]\ntag-format = "{version}"\n'
     (root / "pyproject.toml").write_text(THEO_PYPROJECT.format(version="0.1.0") + extra)
     assert "recent release tags" not in run_rg("check", cwd=root, env={"CI": "true"}).stdout
+
+
+@pytest.mark.parametrize(
+    ("sections", "tags", "kept"),
+    [
+        ([], ["v0.1.0", "v0.1.1", "v0.1.2"], False),  # none of the 3 newest: notes elsewhere
+        (["0.1.2"], ["v0.1.0", "v0.1.1", "v0.1.2"], True),  # one documented: a changelog
+        ([], ["v0.1.1", "v0.1.2"], True),  # too few releases to tell
+    ],
+    ids=["none-documented", "one-documented", "two-tags"],
+)
+def test_init_turns_off_a_changelog_that_documents_no_recent_release(
+    make_project: MakeProject, sections: list[str], tags: list[str], kept: bool
+) -> None:
+    """pydantic-ai's docs/changelog.md is an upgrade guide: its release notes are GitHub
+    releases. A changelog with no section for any of the three newest releases is not kept,
+    and would refuse every release; one that documents any of them stays judged."""
+    changelog = (
+        "# Changelog\n\n## [Unreleased]\n\n"
+        + "".join(
+            f"## [{version}] - 2026-02-0{number + 1}\n\n- Release {version}.\n\n"
+            for number, version in enumerate(sections)
+        )
+        + "## [0.0.1] - 2025-01-01\n\n- First.\n"
+    )
+    root = make_project(version="0.1.2", files={"CHANGELOG.md": changelog})
+    tag_on(root, [(f"2026-02-0{number + 1}", tag) for number, tag in enumerate(tags)])
+    result = run_rg("init", "--dry-run", cwd=root)
+    # a kept changelog without a section for the current version is a problem to fix (RG211)
+    assert result.returncode == (1 if kept and not sections else 0), result.stdout
+    assert ("+changelog = false" in result.stdout) is not kept, result.stdout
+    if not kept:
+        assert "has no section for the 3 newest releases (0.1.2, 0.1.1, 0.1.0)" in result.stdout

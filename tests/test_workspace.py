@@ -614,6 +614,32 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
     assert git(uv_workspace, "status", "--porcelain") == ""  # nothing changed the second time
 
 
+def test_init_gives_a_package_root_the_tags_that_name_no_package(uv_workspace: Path) -> None:
+    """pydantic-ai tags `v2.33.0` for its whole uv workspace, its root being a package: init
+    gives the root those tags (not `root-pkg-v*`, which would refuse every real tag)."""
+    write(
+        uv_workspace,
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n'
+            'build-backend = "hatchling.build"\n\n'
+            '[project]\nname = "root-pkg"\nversion = "2.0.0"\n\n' + ROOT_PYPROJECT,
+            "src/root_pkg/__init__.py": '__version__ = "2.0.0"\n',
+            "CHANGELOG.md": changelog("2.0.0"),
+        },
+    )
+    commit_all(uv_workspace, "the root is a package")
+    git(uv_workspace, "tag", "v2.0.0")
+    adopted = run_rg("init", cwd=uv_workspace)
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    assert (
+        '[[tool.release-guard.packages]]\npath = "."\ntag-format = "v{version}"\n'
+        in (uv_workspace / "pyproject.toml").read_text()
+    )
+    assert run_rg("check", "--tag", "v2.0.0", cwd=uv_workspace).returncode == 0
+    wrong = run_rg("check", "--tag", "v2.0.1", cwd=uv_workspace)
+    assert "root-pkg: pyproject.toml:7: RG301" in wrong.stdout  # the static version
+
+
 def test_init_fits_the_gate_to_every_member(uv_workspace: Path) -> None:
     """The gate runs the tools any member uses (mypy configured in one, tests in another), on
     the newest Python every member allows."""

@@ -295,13 +295,54 @@ def _config_keys(
         keys["ignore-tags"] = others
     if not project.config.release_branches:
         keys["release-branches"] = [branch]  # the tag guard: release tags only on it
+    elsewhere = _notes_elsewhere(project, source, located, tags, tag_format)
+    if elsewhere:
+        keys.pop("changelog-format", None)
+        keys["changelog"] = False
     facts = [f"version: {_version_origin(project, version)}"]
     facts += [f"version also in: {path}" for path in found or detected]
-    facts.append(f"changelog: {located.path} ({located.format})")
+    facts.append(f"changelog: {located.path} ({located.format}){elsewhere}")
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
     if others:
         facts.append(f"other packages' tags, ignored: {', '.join(others)}")
     return keys, facts
+
+
+RELEASES_WITHOUT_NOTES = 3  # the newest releases a changelog documents none of: not kept
+
+
+def _notes_elsewhere(
+    project: Project, source: Source, located: Located, tags: list[str], tag_format: str
+) -> str:
+    """When the changelog found documents none of the newest releases tagged in `tag_format`
+    (pydantic-ai's docs/changelog.md is an upgrade guide; its notes are GitHub releases), the
+    reason to turn the changelog rules off, for init's report; "" otherwise (too few tags to
+    tell, or a section for one of them: a real changelog, whatever it lacks, stays judged)."""
+    if not located.found or located.format == "none":
+        return ""
+    from release_guard.changelog import load, section_for
+    from release_guard.tags import is_development_marker
+
+    config = project.config._replace(tag_format=tag_format)
+    versions: list[str] = []
+    for tag in tags:
+        version = config.version_in_tag(tag)
+        if version and version not in versions and not is_development_marker(version):
+            versions.append(version)
+        if len(versions) == RELEASES_WITHOUT_NOTES:
+            break
+    if len(versions) < RELEASES_WITHOUT_NOTES:
+        return ""
+    try:
+        changelog = load(source, project)[1]
+    except InputError:
+        return ""
+    if changelog is None or any(section_for(changelog, v) is not None for v in versions):
+        return ""
+    return (
+        f"; it has no section for the {len(versions)} newest releases ({', '.join(versions)}): "
+        "release notes are kept elsewhere, changelog rules off (set the changelog to judge it)"
+    )
 
 
 def _version_origin(project: Project, version: str | None) -> str:
@@ -363,14 +404,22 @@ def _workspace_config(
         if found and sorted(found) != sorted(detected):
             keys["version-files"] = [package.in_repository(path) for path in found]
         tag_format = _named_tag_format(tags, package.name)
+        if tag_format is None and package.path == ".":
+            tag_format = _unnamed_tag_format(tags, [other.name for other in workspace.packages])
         if tag_format is not None and tag_format not in package.tag_formats:
             keys["tag-format"] = tag_format
             formats.append(tag_format)
         else:
             formats += package.tag_formats
+        elsewhere = _notes_elsewhere(
+            package.project, tree, located, tags, tag_format or package.tag_formats[0]
+        )
+        if elsewhere:
+            keys.pop("changelog", None)
+            keys["changelog-format"] = "none"
         facts.append(
             f"{package.name} ({package.path}): version {version or 'not found'}, changelog "
-            f"{keys.get('changelog', package.in_repository(config.changelog))}, tags "
+            f"{keys.get('changelog', package.in_repository(located.path))}{elsewhere}, tags "
             f"{keys.get('tag-format', package.tag_formats[0])}"
         )
         if keys or declare_all:
@@ -401,8 +450,21 @@ def _named_tag_format(tags: list[str], name: str) -> str | None:
     learned = learn(tags, name)
     if learned is None:
         return None
-    stem = re.sub(r"[-_/.]?[vV]?[-_/.]?$", "", learned.partition("{version}")[0])
+    stem = _stem(learned)
     return learned if stem and canonical_name(stem) == canonical_name(name) else None
+
+
+def _unnamed_tag_format(tags: list[str], names: list[str]) -> str | None:
+    """The format of the recent release tags that name no package (`v{version}`), else None:
+    at a workspace whose root is a package, the root's releases (pydantic-ai tags `v2.33.0`
+    for the whole repository, its members versioned from the same tags)."""
+    learned = learn(tags, None, names)
+    return learned if learned is not None and not _stem(learned) else None
+
+
+def _stem(tag_format: str) -> str:
+    """The name part of a tag format's prefix: `hatch` of `hatch-v{version}`, `` of `v{version}`."""
+    return re.sub(r"[-_/.]?[vV]?[-_/.]?$", "", tag_format.partition("{version}")[0])
 
 
 def _packages_block(
