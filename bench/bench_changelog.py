@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from common import wall_ms
+from common import as_clone, wall_ms
 
 BIN = Path(sys.executable).parent
 CHECK = [str(BIN / "release-guard"), "check"]
@@ -36,9 +35,7 @@ def project(target: Path, version: str, files: dict[str, str], extra: str = "") 
     for name, text in files.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).write_text(text)
-    # a clone, as at commit time: where `check` keeps its parsed TOML (docs/design.md)
-    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
-    return target
+    return as_clone(target)
 
 
 def heading(style: str, number: int, day: datetime.date) -> str:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import wall_ms
+from common import as_clone, wall_ms
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -106,6 +106,7 @@ def write_project(root: Path, files: dict[str, str]) -> None:
     for name, text in {"CHANGELOG.md": CHANGELOG, "src/pkg/__init__.py": INIT, **files}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
+    as_clone(root)
 
 
 def uv_lock_read_ms(root: Path, repeats: int = 200) -> tuple[float, float, int]:

@@ -24,6 +24,13 @@ def wall_ms(command: list[str], cwd: Path, check: bool = False) -> float:
     return elapsed
 
 
+def as_clone(root: Path) -> Path:
+    """`root` made a git repository, as a project is where the commit-time check runs:
+    `check` keeps its parsed TOML in the clone (docs/design.md, "Start-up")."""
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    return root
+
+
 def big_changelog_project(target: Path, releases: int, pending_entry: bool = False) -> None:
     """A valid project `big` at version `releases`.0.0 whose changelog has that many dated
     releases, newest first; with `pending_entry`, one entry waits under [Unreleased]."""

@@ -6,11 +6,11 @@ Kept apart from the commands so that each imports only what it runs.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from release_guard.config import LEGACY_FILES, PYPROJECT
 from release_guard.report import FORMATS
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 

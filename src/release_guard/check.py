@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.arguments import (
     add_output_arguments,
@@ -19,10 +18,12 @@ from release_guard.changelog import rules as changelog_rules
 from release_guard.changelog.rules import release_rules
 from release_guard.config import PYPROJECT, Project, load_project
 from release_guard.findings import Finding
+from release_guard.record import Record
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import Source, WorkTree
 from release_guard.versions.rules import VersionReport, check_versions, files_at_release
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.changelog.dates import Day
     from release_guard.changelog.model import Changelog
@@ -193,11 +194,20 @@ def release_tag_from_environment(project: Project, notes: list[str]) -> str | No
     return tag
 
 
-class Options(NamedTuple):
-    root: str | None = None
-    tag: str | None = None
-    format: str | None = None
-    quiet: bool = False
+class Options(Record):
+    __slots__ = ("format", "quiet", "root", "tag")
+
+    def __init__(
+        self,
+        root: str | None = None,
+        tag: str | None = None,
+        format: str | None = None,
+        quiet: bool = False,
+    ) -> None:
+        self.root = root
+        self.tag = tag
+        self.format = format
+        self.quiet = quiet
 
 
 def parse_options(argv: Sequence[str]) -> Options:

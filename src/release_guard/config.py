@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, NamedTuple
 
 from release_guard.findings import input_error
+from release_guard.record import Record
 from release_guard.source import Source, read_text
 from release_guard.versions import Context, VersionFile, VersionSource, clean_path, dig
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PYPROJECT = "pyproject.toml"
 CONFIG_TABLE = "tool.release-guard"
@@ -19,32 +23,76 @@ LEGACY_FILES = ("setup.cfg", "setup.py")
 __all__ = ["PYPROJECT", "Config", "Project", "VersionFile", "VersionSource", "load_project"]
 
 
-class PackageEntry(NamedTuple):
+class PackageEntry(Record):
     """One `[[tool.release-guard.packages]]` table: a package of a workspace, its paths
     relative to the repository root (release_guard.workspace)."""
 
-    path: str
-    tag_format: str | None = None
-    changelog: str | None = None
-    version_files: tuple[VersionFile, ...] | None = None
-    changelog_format: str | None = None
+    __slots__ = ("changelog", "changelog_format", "path", "tag_format", "version_files")
+
+    def __init__(
+        self,
+        path: str,
+        tag_format: str | None = None,
+        changelog: str | None = None,
+        version_files: tuple[VersionFile, ...] | None = None,
+        changelog_format: str | None = None,
+    ) -> None:
+        self.path = path
+        self.tag_format = tag_format
+        self.changelog = changelog
+        self.version_files = version_files
+        self.changelog_format = changelog_format
 
 
-class Config(NamedTuple):
-    version_files: tuple[VersionFile, ...]
-    version_files_configured: bool
-    changelog: str = "CHANGELOG.md"
-    tag_format: str = "v{version}"
-    version_scheme: str = "pep440"
-    ignore: frozenset[str] = frozenset()
-    release_branches: tuple[str, ...] = ()
-    wheel_files: tuple[str, ...] | None = None
-    sdist_files: tuple[str, ...] | None = None
-    ignore_tags: tuple[str, ...] = ()  # globs of tags that are never judged as releases
-    packages: tuple[PackageEntry, ...] = ()  # declared workspace packages
-    changelog_configured: bool = False  # False: discovery finds it (changelog/discovery.py)
-    changelog_format: str | None = None  # None: detected
-    pre_releases: str = "section"  # or "unreleased": see docs/changelogs.md
+class Config(Record):
+    __slots__ = (
+        "changelog",
+        "changelog_configured",
+        "changelog_format",
+        "ignore",
+        "ignore_tags",
+        "packages",
+        "pre_releases",
+        "release_branches",
+        "sdist_files",
+        "tag_format",
+        "version_files",
+        "version_files_configured",
+        "version_scheme",
+        "wheel_files",
+    )
+
+    def __init__(
+        self,
+        version_files: tuple[VersionFile, ...],
+        version_files_configured: bool,
+        changelog: str = "CHANGELOG.md",
+        tag_format: str = "v{version}",
+        version_scheme: str = "pep440",
+        ignore: frozenset[str] = frozenset(),
+        release_branches: tuple[str, ...] = (),
+        wheel_files: tuple[str, ...] | None = None,
+        sdist_files: tuple[str, ...] | None = None,
+        ignore_tags: tuple[str, ...] = (),  # globs of tags that are never judged as releases
+        packages: tuple[PackageEntry, ...] = (),  # declared workspace packages
+        changelog_configured: bool = False,  # False: discovery finds it (changelog/discovery.py)
+        changelog_format: str | None = None,  # None: detected
+        pre_releases: str = "section",  # or "unreleased": see docs/changelogs.md
+    ) -> None:
+        self.version_files = version_files
+        self.version_files_configured = version_files_configured
+        self.changelog = changelog
+        self.tag_format = tag_format
+        self.version_scheme = version_scheme
+        self.ignore = ignore
+        self.release_branches = release_branches
+        self.wheel_files = wheel_files
+        self.sdist_files = sdist_files
+        self.ignore_tags = ignore_tags
+        self.packages = packages
+        self.changelog_configured = changelog_configured
+        self.changelog_format = changelog_format
+        self.pre_releases = pre_releases
 
     def tag_for(self, version: str) -> str:
         return self.tag_format.replace("{version}", version)
@@ -63,12 +111,22 @@ class Config(NamedTuple):
         return None
 
 
-class Project(NamedTuple):
-    name: str | None
-    version_source: VersionSource
-    config: Config
-    pyproject_text: str
-    pyproject: dict[str, Any]
+class Project(Record):
+    __slots__ = ("config", "name", "pyproject", "pyproject_text", "version_source")
+
+    def __init__(
+        self,
+        name: str | None,
+        version_source: VersionSource,
+        config: Config,
+        pyproject_text: str,
+        pyproject: dict[str, Any],
+    ) -> None:
+        self.name = name
+        self.version_source = version_source
+        self.config = config
+        self.pyproject_text = pyproject_text
+        self.pyproject = pyproject
 
     @property
     def is_workspace(self) -> bool:

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-# NamedTuple rather than dataclasses: typing is already imported by tomllib, while
-# dataclasses pulls in inspect and costs ~5 ms of the commit-time budget (docs/design.md).
+from release_guard.record import Record
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """One problem, located as precisely as the source allows."""
 
-    code: str
-    message: str
-    path: str | None = None
-    line: int | None = None
-    column: int | None = None
-    hint: str | None = None  # None: the rule's own hint from release_guard.rules
-    package: str | None = None  # the workspace package it is about (release_guard.workspace)
+    __slots__ = ("code", "column", "hint", "line", "message", "package", "path")
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,  # None: the rule's own hint from release_guard.rules
+        package: str | None = None,  # the workspace package it is about (release_guard.workspace)
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.hint = hint
+        self.package = package
 
     def with_hint(self, hint: str) -> Finding:
         return self._replace(hint=hint)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import IO, TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO
+
     from release_guard.report import Outcome
 
 

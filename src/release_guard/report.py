@@ -6,11 +6,14 @@ import os
 import re  # loaded already by the config reader
 import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Callable, NamedTuple
 
 from release_guard.findings import Finding, InputError
+from release_guard.record import Record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO, Callable
+
     from release_guard.rules import Rule
 
 # Formats of their own module, loaded only when asked for: name -> module with
@@ -20,12 +23,20 @@ FORMATS = ("text", "json", "github", *FORMAT_MODULES)
 JSON_SCHEMA_VERSION = 1
 
 
-class Outcome(NamedTuple):
-    findings: list[Finding]
-    notes: list[str]
-    # checks that could not run, each "what: why; how to enable it": a clean run with any
-    # of them is never reported as "All checks passed"
-    skipped: Sequence[str] = ()
+class Outcome(Record):
+    __slots__ = ("findings", "notes", "skipped")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        notes: list[str],
+        # checks that could not run, each "what: why; how to enable it": a clean run with any
+        # of them is never reported as "All checks passed"
+        skipped: Sequence[str] = (),
+    ) -> None:
+        self.findings = findings
+        self.notes = notes
+        self.skipped = skipped
 
 
 def _rule(finding: Finding) -> Rule:

@@ -7,14 +7,23 @@ RG0xx are input errors (exit 2); all others are findings (exit 1).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from release_guard.record import Record
 
 
-class Rule(NamedTuple):
-    code: str
-    name: str
-    summary: str
-    hint: str
+class Rule(Record):
+    __slots__ = ("code", "hint", "name", "summary")
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        summary: str,
+        hint: str,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.summary = summary
+        self.hint = hint
 
     @property
     def fatal(self) -> bool:

@@ -8,9 +8,11 @@ placed on pyproject.toml: code scanning needs a location. docs/output.md, "sarif
 from __future__ import annotations
 
 import json
-from typing import IO, TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO
+
     from release_guard.report import Outcome
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "config-schema.json")
 

@@ -13,8 +13,8 @@ judged"). One definition for the tag guard, a CI tag build and `check --tag`.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.config import Config
 

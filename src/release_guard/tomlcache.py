@@ -13,9 +13,11 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any, Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any, Callable
 
 FILE_NAME = "release-guard-toml.cache"
 # marshal's format is the interpreter's; a file from another one, or another layout, is ignored
@@ -25,19 +27,28 @@ _STAMP = ("release-guard toml cache", 1, tuple(sys.version_info[:2]))
 ACTIVE: TomlCache | None = None  # the cache of the running check (release_guard.config)
 
 
-@contextmanager
-def keeping_parsed_toml(git_dir: str | None) -> Iterator[None]:
-    """While the block runs, TOML texts are looked up in the clone's cache first."""
-    global ACTIVE
-    if git_dir is None:
-        yield
-        return
-    ACTIVE = TomlCache(os.path.join(git_dir, FILE_NAME))
-    try:
-        yield
-    finally:
-        ACTIVE.save()
-        ACTIVE = None
+class keeping_parsed_toml:  # named as the function it stands for, used in `with`
+    """While the block runs, TOML texts are looked up in the clone's cache first (a class, not
+    contextlib's decorator: contextlib is one more module at every start)."""
+
+    def __init__(self, git_dir: str | None) -> None:
+        self.git_dir = git_dir
+
+    def __enter__(self) -> None:
+        global ACTIVE
+        if self.git_dir is not None:
+            ACTIVE = TomlCache(os.path.join(self.git_dir, FILE_NAME))
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global ACTIVE
+        if ACTIVE is not None:
+            ACTIVE.save()
+            ACTIVE = None
 
 
 class TomlCache:
@@ -68,6 +79,8 @@ class TomlCache:
                 handle.write(marshal.dumps((_STAMP, self.used)))
             os.replace(temporary, self.path)
         except OSError:
+            from contextlib import suppress  # lazy: only a failed write gets here
+
             with suppress(OSError):
                 os.unlink(temporary)
 

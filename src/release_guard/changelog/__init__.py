@@ -7,9 +7,7 @@ in `FORMATS`. Readers are imported only when their format is in use.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
     from release_guard.changelog.model import Changelog, Release
@@ -40,7 +38,8 @@ def load(source: Source, project: Project) -> tuple[Located, Changelog | None]:
     )
     if located.text is None and located.format not in ("none", "towncrier", "scriv"):
         return located, None
-    reader = import_module(f"release_guard.changelog.{FORMATS[located.format]}")
+    # __import__ with a fromlist returns the submodule: importlib costs one more module
+    reader = __import__(f"release_guard.changelog.{FORMATS[located.format]}", fromlist=["read"])
     changelog: Changelog = reader.read(source, project.pyproject, located.path, located.text)
     return located, changelog
 

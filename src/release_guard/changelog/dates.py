@@ -7,8 +7,8 @@ length costs time in proportion to its length.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
 
@@ -46,14 +46,27 @@ _PROSE = (
 )
 
 
-class Day(NamedTuple):
+class Day(tuple[int, int, int]):
     """A real calendar day, for the commit path: importing `datetime` costs about 1 ms on
-    Python 3.11 (docs/design.md, "Start-up"). Days compare in calendar order and print as ISO
-    dates, as `datetime.date` does."""
+    Python 3.11 (docs/design.md, "Start-up"). A (year, month, day) tuple: days compare in
+    calendar order, and print as ISO dates, as `datetime.date` does."""
 
-    year: int
-    month: int
-    number: int  # the day of the month
+    __slots__ = ()
+
+    def __new__(cls, year: int, month: int, number: int) -> Day:  # number: the day of the month
+        return tuple.__new__(cls, (year, month, number))
+
+    @property
+    def year(self) -> int:
+        return self[0]
+
+    @property
+    def month(self) -> int:
+        return self[1]
+
+    @property
+    def number(self) -> int:
+        return self[2]
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}-{self.number:02d}"

@@ -10,9 +10,11 @@ towncrier's or scriv's configuration naming the file, else the extension and the
 
 from __future__ import annotations
 
-from typing import Any
-
 from release_guard.source import Source, read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NAMES = ("changelog", "changes", "history", "news", "release-notes", "releases")
 EXTENSIONS = (".md", ".rst", ".txt", "")

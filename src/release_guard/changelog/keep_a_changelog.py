@@ -8,14 +8,15 @@ judge (`Style`): headings that name no release, ### subsections, each section's 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from release_guard.changelog.markdown import scan
 from release_guard.changelog.model import Changelog, Style
 from release_guard.changelog.sections import Scan, Section, build, sections
 from release_guard.source import Source
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from release_guard.changelog.titles import Title
 
 FORMAT = "keep-a-changelog"

@@ -7,11 +7,13 @@ headings) by hand, in time linear in the file; Keep a Changelog's reader builds 
 
 from __future__ import annotations
 
-from typing import Any
-
 from release_guard.changelog.model import Changelog, split_lines
 from release_guard.changelog.sections import Heading, Scan, changelog_from
 from release_guard.source import Source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "markdown"
 

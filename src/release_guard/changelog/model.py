@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from release_guard.changelog.dates import Date
+from release_guard.record import Record
 
 
 class Release:
@@ -93,18 +92,46 @@ class Style:
         self.section_links = section_links  # heading line -> has a link (inline or reference)
 
 
-class Changelog(NamedTuple):
-    path: str
-    format: str  # the reader's name (FORMATS in release_guard.changelog)
-    markup: str  # "markdown", "rst" or "" (no file)
-    lines: list[str]
-    releases: list[Release]
-    unreleased: list[Unreleased]  # in file order; fragments come last
-    links: dict[str, int]  # link definitions: lower-cased label -> 1-based line
-    fragments: list[Fragment] | None = None  # None: the format has no fragments
-    fragment_dir: str | None = None
-    style: Style | None = None  # only Keep a Changelog fills it
-    dated: bool = True  # the format dates its releases (some section carries a date)
+class Changelog(Record):
+    __slots__ = (
+        "dated",
+        "format",
+        "fragment_dir",
+        "fragments",
+        "lines",
+        "links",
+        "markup",
+        "path",
+        "releases",
+        "style",
+        "unreleased",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        format: str,  # the reader's name (FORMATS in release_guard.changelog)
+        markup: str,  # "markdown", "rst" or "" (no file)
+        lines: list[str],
+        releases: list[Release],
+        unreleased: list[Unreleased],  # in file order; fragments come last
+        links: dict[str, int],  # link definitions: lower-cased label -> 1-based line
+        fragments: list[Fragment] | None = None,  # None: the format has no fragments
+        fragment_dir: str | None = None,
+        style: Style | None = None,  # only Keep a Changelog fills it
+        dated: bool = True,  # the format dates its releases (some section carries a date)
+    ) -> None:
+        self.path = path
+        self.format = format
+        self.markup = markup
+        self.lines = lines
+        self.releases = releases
+        self.unreleased = unreleased
+        self.links = links
+        self.fragments = fragments
+        self.fragment_dir = fragment_dir
+        self.style = style
+        self.dated = dated
 
     def body_text(self, body: tuple[int, int]) -> str:
         """A body for release notes: blank lines around it trimmed."""

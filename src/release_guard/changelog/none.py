@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from release_guard.changelog.model import Changelog
 from release_guard.source import Source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "none"
 NOTE = "changelog = false: no changelog rules apply (the notes are written elsewhere)"

@@ -8,11 +8,13 @@ Only titles at the left margin count: indented text (literal blocks, directive b
 
 from __future__ import annotations
 
-from typing import Any
-
 from release_guard.changelog.model import Changelog, split_lines
 from release_guard.changelog.sections import Heading, Scan, changelog_from
 from release_guard.source import Source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "rst"
 _ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING
 
 from release_guard.changelog import section_for
 from release_guard.findings import Finding
 from release_guard.pep440 import parse_versions
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.changelog.dates import Day
     from release_guard.changelog.model import Changelog, Release, Style

@@ -3,18 +3,28 @@ changelog (`output_file`, by default CHANGELOG.rst or .md after `format`) at rel
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 from release_guard.changelog.fragments import read_fragments, with_fragments
 from release_guard.changelog.model import Changelog
+from release_guard.record import Record
 from release_guard.source import Source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "scriv"
 
 
-class Settings(NamedTuple):
-    directory: str
-    output_file: str
+class Settings(Record):
+    __slots__ = ("directory", "output_file")
+
+    def __init__(
+        self,
+        directory: str,
+        output_file: str,
+    ) -> None:
+        self.directory = directory
+        self.output_file = output_file
 
 
 def settings(source: Source, pyproject: dict[str, Any]) -> Settings | None:

@@ -10,12 +10,15 @@ The configuration is read as towncrier reads it (`towncrier.toml` before pyproje
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
 from release_guard.changelog.fragments import read_fragments, with_fragments
 from release_guard.changelog.model import Changelog
 from release_guard.findings import input_error
 from release_guard.source import Source, read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = "towncrier"
 CONFIG_FILE = "towncrier.toml"

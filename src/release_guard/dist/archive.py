@@ -9,11 +9,12 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import IO, TYPE_CHECKING, Any
 
 from release_guard.dist.report import DistReport
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO, Any
     import tarfile  # imported when an sdist is verified: it costs a wheel-only run 6 ms
 
 # METADATA, PKG-INFO and RECORD are read whole; anything larger is no honest metadata file.

@@ -12,12 +12,12 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from release_guard.findings import Finding, InputError
 from release_guard.report import Outcome, default_format, run_command
 from release_guard.source import WorkTree
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.version import Version
 

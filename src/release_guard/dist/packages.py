@@ -11,9 +11,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from typing import Any
 
 from release_guard.source import Source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def import_name(project_name: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-from typing import TYPE_CHECKING
 
 from packaging.utils import InvalidSdistFilename, parse_sdist_filename
 from packaging.version import Version
@@ -17,6 +16,7 @@ from release_guard.dist.report import DistReport
 from release_guard.dist.required import missing_required
 from release_guard.findings import Finding
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import tarfile  # imported when an sdist is verified: it costs a wheel-only run 6 ms
 

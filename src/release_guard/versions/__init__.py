@@ -12,13 +12,17 @@ commit-time path imports one module for them (docs/design.md, start-up time).
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any, NamedTuple
 
+from release_guard.record import Record
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from release_guard.source import Source
 
 
-class VersionFile(NamedTuple):
+class VersionFile(Record):
     """A file that carries the version, and how to read it.
 
     kind: "python" (a variable read with ast), "pattern" (a regex with one group), "toml" (the
@@ -26,31 +30,30 @@ class VersionFile(NamedTuple):
     "citation", "sphinx"; "" means "python" without a pattern and "pattern" with one.
     """
 
-    path: str
-    pattern: str | None = None  # one group, or a group named "version"
-    variable: str = "__version__"
-    kind: str = ""
-    key: str = ""  # kind-specific: a TOML table, the project name in uv.lock
-    required: bool = True  # False: detected, not configured; a file without a version is fine
+    __slots__ = ("key", "kind", "path", "pattern", "required", "variable")
+
+    def __init__(
+        self,
+        path: str,
+        pattern: str | None = None,  # one group, or a group named "version"
+        variable: str = "__version__",
+        kind: str = "",
+        key: str = "",  # kind-specific: a TOML table, the project name in uv.lock
+        required: bool = True,  # False: detected, not configured; a file without a version is fine
+    ) -> None:
+        self.path = path
+        self.pattern = pattern
+        self.variable = variable
+        self.kind = kind
+        self.key = key
+        self.required = required
 
     @property
     def reader(self) -> str:
         return self.kind or ("python" if self.pattern is None else "pattern")
 
 
-class _Plain:
-    """A slotted record: creating the class costs a fiftieth of a NamedTuple's, which counts
-    at every commit-time start (docs/design.md)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        slots: tuple[str, ...] = type(self).__slots__
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in slots)
-        return f"{type(self).__name__}({fields})"
-
-
-class VersionSource(_Plain):
+class VersionSource(Record):
     """Where the version of truth lives.
 
     kind: "file" (the version is read from `file`), "vcs" (derived from git tags: nothing to
@@ -65,7 +68,7 @@ class VersionSource(_Plain):
         self.detail = detail
 
 
-class Carried(_Plain):
+class Carried(Record):
     """One value a file carries: the version, a short X.Y form of it, or a release date."""
 
     __slots__ = ("line", "role", "start", "value")
@@ -77,7 +80,7 @@ class Carried(_Plain):
         self.role = role  # "version", "short" (X.Y or the full version) or "date"
 
 
-class Reading(_Plain):
+class Reading(Record):
     """What a reader found in a file that exists."""
 
     __slots__ = ("computed", "imported_from", "line", "problem", "values")

@@ -7,7 +7,6 @@ Also what else must carry the version when the config does not say: the package'
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
 from release_guard.source import Source
 from release_guard.versions import (
@@ -19,6 +18,10 @@ from release_guard.versions import (
     import_name,
     package_root,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # build-backend (its module, or a prefix of it) -> reader module of versions.sources
 BACKENDS = (

@@ -4,13 +4,13 @@ the value's span (TOML through tomlkit, which keeps every other byte), planned i
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from release_guard.edit import Change, Overlay, Refusal, read_text_file, replace_span
 from release_guard.versions import Carried, VersionFile
 from release_guard.versions.files import read_version_file
 from release_guard.versions.rules import RELEASE_KINDS, short_version
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.config import Project
     from release_guard.source import Source

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from release_guard.findings import Finding
 from release_guard.pep440 import parse_version
+from release_guard.record import Record
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import PARSED_KINDS, read_version_file
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.config import Project
     from release_guard.source import Source
@@ -22,13 +23,24 @@ RELEASE_KINDS = ("citation",)
 _CARGO_TABLES = ("package", "workspace.package")
 
 
-class VersionReport(NamedTuple):
-    version: str | None  # the version of truth, None when there is none to judge
-    path: str  # where the version of truth lives
-    line: int | None
-    findings: list[Finding]
-    notes: list[str]
-    dates: tuple[tuple[str, Carried], ...] = ()  # release dates files carry, for the release
+class VersionReport(Record):
+    __slots__ = ("dates", "findings", "line", "notes", "path", "version")
+
+    def __init__(
+        self,
+        version: str | None,  # the version of truth, None when there is none to judge
+        path: str,  # where the version of truth lives
+        line: int | None,
+        findings: list[Finding],
+        notes: list[str],
+        dates: tuple[tuple[str, Carried], ...] = (),  # release dates files carry, for the release
+    ) -> None:
+        self.version = version
+        self.path = path
+        self.line = line
+        self.findings = findings
+        self.notes = notes
+        self.dates = dates
 
 
 def check_versions(project: Project, source: Source) -> VersionReport:

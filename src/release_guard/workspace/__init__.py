@@ -12,10 +12,10 @@ the workspace's parts of `prepare --package` and `verify-dist`.
 from __future__ import annotations
 
 import posixpath
-from typing import NamedTuple
 
 from release_guard.config import PYPROJECT, PackageEntry, Project, load_project
 from release_guard.findings import Finding, InputError, input_error
+from release_guard.record import Record
 from release_guard.source import Source, SubTree
 from release_guard.versions import VersionFile, dig
 
@@ -25,11 +25,20 @@ _GLOB_DEPTH = 16  # directories below a `**`
 _GLOB_CHARACTERS = "*?["
 
 
-class Package(NamedTuple):
-    name: str  # the distribution name as written (the directory when it has none)
-    path: str  # its directory in the repository, "." for the root
-    project: Project  # read from its directory: its paths are relative to `path`
-    tag_formats: tuple[str, ...]  # the first is the one its tags are expected in
+class Package(Record):
+    __slots__ = ("name", "path", "project", "tag_formats")
+
+    def __init__(
+        self,
+        name: str,  # the distribution name as written (the directory when it has none)
+        path: str,  # its directory in the repository, "." for the root
+        project: Project,  # read from its directory: its paths are relative to `path`
+        tag_formats: tuple[str, ...],  # the first is the one its tags are expected in
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.project = project
+        self.tag_formats = tag_formats
 
     def source(self, base: Source) -> Source:
         return base if self.path == "." else SubTree(base, self.path)
@@ -60,9 +69,16 @@ class Package(NamedTuple):
         return self._replace(project=self.project._replace(config=config))
 
 
-class Workspace(NamedTuple):
-    root: Project
-    packages: tuple[Package, ...]
+class Workspace(Record):
+    __slots__ = ("packages", "root")
+
+    def __init__(
+        self,
+        root: Project,
+        packages: tuple[Package, ...],
+    ) -> None:
+        self.root = root
+        self.packages = packages
 
     def formats(self) -> list[str]:
         return [tag_format for package in self.packages for tag_format in package.tag_formats]

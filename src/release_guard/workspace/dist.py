@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Callable
 
 from release_guard.config import PYPROJECT, Project
 from release_guard.findings import Finding, input_error
@@ -11,7 +10,10 @@ from release_guard.report import Outcome
 from release_guard.source import Source
 from release_guard.workspace import load_workspace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Callable
+
     from packaging.version import Version
 
     from release_guard.dist.expected import Expected

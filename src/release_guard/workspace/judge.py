@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from release_guard.config import Project
 from release_guard.findings import Finding, InputError
 from release_guard.report import Outcome
@@ -11,6 +9,7 @@ from release_guard.source import Source
 from release_guard.workspace import Package, Workspace, load_workspace
 from release_guard.workspace.pins import pin_findings
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from release_guard.changelog.dates import Day
     from release_guard.tagdates import TagDates

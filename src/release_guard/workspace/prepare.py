@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Callable
 
 from release_guard.config import Project, load_project
 from release_guard.findings import Finding, InputError
@@ -13,7 +12,10 @@ from release_guard.workspace import load_workspace
 from release_guard.workspace.judge import check_package
 from release_guard.workspace.pins import pin_findings
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Callable
+
     from release_guard.prepare import Plan
 
 

@@ -6,12 +6,11 @@ over them and costs about 1 ms to import, a third of what a commit-time check ma
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from release_guard.findings import input_error
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import _ast as ast
     from collections.abc import Iterator
@@ -58,7 +57,9 @@ def parse(text: str, path: str, where: str) -> ast.Module:
     import _ast
 
     try:
-        return cast("ast.Module", compile(text, where, "exec", _ast.PyCF_ONLY_AST))
+        # typeshed types the tree as AST; in "exec" mode it is always a Module
+        module: ast.Module = compile(text, where, "exec", _ast.PyCF_ONLY_AST)  # type: ignore[assignment]
+        return module
     except SyntaxError as error:
         raise input_error(
             "RG005", f"{where} is not valid Python: {error.msg}", path, error.lineno, error.offset

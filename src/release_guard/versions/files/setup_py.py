@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
 from release_guard.versions.files.python import parse, walk
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import _ast as ast
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from release_guard.versions import Carried, Reading, VersionFile
 from release_guard.versions.files import line_start
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def read(text: str, version_file: VersionFile, where: str) -> Reading:

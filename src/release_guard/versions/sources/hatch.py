@@ -4,9 +4,12 @@ version source plugin such as hatch-vcs."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from release_guard.versions import Context, VersionFile, VersionSource, clean_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 WHERE = "[tool.hatch.version]"
 # hatch's own default for its regex version source (hatchling.version.core.DEFAULT_PATTERN):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Any
 
 from release_guard.source import read_text
 from release_guard.versions import (
@@ -15,6 +14,10 @@ from release_guard.versions import (
     module_file,
     package_root,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SETUP_CFG = "setup.cfg"
 SETUP_PY = "setup.py"
