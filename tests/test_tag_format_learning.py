@@ -30,6 +30,13 @@ def tag_on(repo: Path, dated_tags: list[tuple[str, str]]) -> None:
             "hatch-v{version}",
         ),
         (["hatchling-v1.2.0", "hatch-v1.0.0"], "hatchling", "hatchling-v{version}"),
+        # langchain's `pkg==X` and the `pkg@X` of changesets-style monorepos name a package too
+        (
+            ["langchain==0.3.1", "langchain-core==0.3.15"],
+            "langchain-core",
+            "langchain-core=={version}",
+        ),
+        (["web@2.0.0", "api@1.4.0"], "api", "api@{version}"),
         (["my_pkg/v3.0.0", "docs-7", "nightly"], "my-pkg", "my_pkg/v{version}"),
         (["nightly", "docs-7"], "theo", None),
     ],

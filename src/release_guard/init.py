@@ -47,7 +47,7 @@ from release_guard.report import (
     run_command,
 )
 from release_guard.source import Source, WorkTree
-from release_guard.tagformat import learn, other_packages, recent_tags
+from release_guard.tagformat import learn, other_packages, recent_tags, stem
 from release_guard.versions.files import read_version_file
 from release_guard.versions.rules import check_versions
 
@@ -450,8 +450,8 @@ def _named_tag_format(tags: list[str], name: str) -> str | None:
     learned = learn(tags, name)
     if learned is None:
         return None
-    stem = _stem(learned)
-    return learned if stem and canonical_name(stem) == canonical_name(name) else None
+    name_part = stem(learned.partition("{version}")[0])
+    return learned if name_part and canonical_name(name_part) == canonical_name(name) else None
 
 
 def _unnamed_tag_format(tags: list[str], names: list[str]) -> str | None:
@@ -459,12 +459,7 @@ def _unnamed_tag_format(tags: list[str], names: list[str]) -> str | None:
     at a workspace whose root is a package, the root's releases (pydantic-ai tags `v2.33.0`
     for the whole repository, its members versioned from the same tags)."""
     learned = learn(tags, None, names)
-    return learned if learned is not None and not _stem(learned) else None
-
-
-def _stem(tag_format: str) -> str:
-    """The name part of a tag format's prefix: `hatch` of `hatch-v{version}`, `` of `v{version}`."""
-    return re.sub(r"[-_/.]?[vV]?[-_/.]?$", "", tag_format.partition("{version}")[0])
+    return learned if learned is not None and not stem(learned.partition("{version}")[0]) else None
 
 
 def _packages_block(

@@ -49,9 +49,7 @@ def learn(
     release tags (the newest on a tie). Prefixes naming one of `other_projects` (the other
     packages of the repository) never win: they are that package's releases."""
     others = {_normalize(name) for name in other_projects}
-    prefixes = [
-        p for p in _recent_prefixes(tags_newest_first) if _normalize(_stem(p)) not in others
-    ]
+    prefixes = [p for p in _recent_prefixes(tags_newest_first) if _normalize(stem(p)) not in others]
     if not prefixes:
         return None
     named = [p for p in prefixes if project_name and _names(p, project_name)]
@@ -68,22 +66,26 @@ def other_packages(tags_newest_first: Sequence[str], tag_format: str) -> list[st
     another package are not this project's releases; without them ignored, the guard would
     refuse them as release tags in the wrong format."""
     chosen = tag_format.partition("{version}")[0]
-    others = [p for p in _recent_prefixes(tags_newest_first) if p != chosen and _stem(p)]
+    others = [p for p in _recent_prefixes(tags_newest_first) if p != chosen and stem(p)]
     return [f"{prefix}*" for prefix in dict.fromkeys(others)]
 
 
 def _names(prefix: str, project_name: str) -> bool:
     """Whether a prefix (`hatch-v`, `my_pkg/`) is the project's name and a separator."""
-    stem = _stem(prefix)
-    return bool(stem) and _normalize(stem) == _normalize(project_name)
+    name = stem(prefix)
+    return bool(name) and _normalize(name) == _normalize(project_name)
 
 
-def _stem(prefix: str) -> str:
-    """The name in a prefix: `hatch-v` -> `hatch`, `v` and `v.` -> ``."""
-    stem = prefix.rstrip("-_./")
-    if stem[-1:] in ("v", "V"):
-        stem = stem[:-1].rstrip("-_./")
-    return stem
+def stem(prefix: str) -> str:
+    """The name in a tag prefix: `hatch-v` -> `hatch`, `langchain-core==` -> `langchain-core`,
+    `pkg@` -> `pkg`, `v` and `v.` -> ``."""
+    name = prefix.rstrip(_SEPARATORS)
+    if name[-1:] in ("v", "V"):
+        name = name[:-1].rstrip(_SEPARATORS)
+    return name
+
+
+_SEPARATORS = "-_./=@"
 
 
 def _normalize(name: str) -> str:
