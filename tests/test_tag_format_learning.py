@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEO_PYPROJECT, MakeProject, run_rg
+from conftest import THEO_PYPROJECT, MakeProject, git, run_rg, write
 from release_guard.tagformat import learn, other_packages
 
 
@@ -165,3 +165,25 @@ def test_init_turns_off_a_changelog_that_documents_no_recent_release(
     assert ("+changelog = false" in result.stdout) is not kept, result.stdout
     if not kept:
         assert "has no section for the 3 newest releases (0.1.2, 0.1.1, 0.1.0)" in result.stdout
+
+
+def test_init_learns_the_maintenance_branches_of_the_newest_releases(
+    make_project: MakeProject,
+) -> None:
+    """pytest tags 9.1.1 on its `9.1.x` branch: release-branches takes that branch, each
+    number a `*`, beside the default one, or the guard would refuse every maintenance release."""
+    root = make_project(version="0.1.0")
+    git(root, "branch", "-m", "main")
+    tag_on(root, [("2026-02-01", "v0.1.0")])
+    git(root, "checkout", "-q", "-b", "0.1.x")
+    write(root, {"README.md": "a fix\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "a fix")
+    tag_on(root, [("2026-02-02", "v0.1.1")])
+    git(root, "checkout", "-q", "main")
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert '+release-branches = ["main", "*.*.x"]' in result.stdout, result.stdout
+    git(root, "branch", "-D", "0.1.x")  # every release on main again: main alone
+    git(root, "tag", "-d", "v0.1.1")
+    again = run_rg("init", "--dry-run", cwd=root)
+    assert '+release-branches = ["main"]' in again.stdout, again.stdout

@@ -294,7 +294,8 @@ def _config_keys(
     if others:
         keys["ignore-tags"] = others
     if not project.config.release_branches:
-        keys["release-branches"] = [branch]  # the tag guard: release tags only on it
+        # the tag guard: release tags only on it, and on the maintenance branches they are on
+        keys["release-branches"] = _release_branches(root, branch, tags, tag_format)
     elsewhere = _notes_elsewhere(project, source, located, tags, tag_format)
     if elsewhere:
         keys.pop("changelog-format", None)
@@ -303,6 +304,9 @@ def _config_keys(
     facts += [f"version also in: {path}" for path in found or detected]
     facts.append(f"changelog: {located.path} ({located.format}){elsewhere}")
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
+    branches = keys.get("release-branches")
+    if isinstance(branches, list) and len(branches) > 1:
+        facts.append(f"release branches (where the newest release tags are): {', '.join(branches)}")
     if others:
         facts.append(f"other packages' tags, ignored: {', '.join(others)}")
     return keys, facts
@@ -480,6 +484,40 @@ def _packages_block(
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
     names = ", ".join(str(entry["path"]) for entry in entries)
     return change, f"{PYPROJECT}: added [[tool.release-guard.packages]] for {names}{detected}"
+
+
+MAINTENANCE_WINDOW = 10  # the newest release tags whose branches init looks at
+
+
+def _release_branches(root: str, branch: str, tags: list[str], tag_format: str) -> list[str]:
+    """The default branch, and the branches the newest release tags were made on when they
+    are not on it (pytest tags 9.1.1 on its `9.1.x` branch), each number of their names a
+    `*` (`*.*.x`): the next series' branch is one too. Without them the guard would refuse
+    every maintenance release (RG304)."""
+    prefix, _, suffix = tag_format.partition("{version}")
+    releases = [t for t in tags if t.startswith(prefix) and t.endswith(suffix)]
+    patterns = [branch]
+    for tag in releases[:MAINTENANCE_WINDOW]:
+        result = run_git(
+            root,
+            "for-each-ref",
+            "--format=%(refname)",
+            f"--contains=refs/tags/{tag}",
+            "refs/heads/",
+            "refs/remotes/",
+        )
+        if result is None or result.returncode != 0:
+            continue
+        names = set()
+        for ref in result.stdout.split("\n"):
+            if ref.startswith("refs/heads/"):
+                names.add(ref[len("refs/heads/") :])
+            elif ref.startswith("refs/remotes/"):
+                names.add(ref[len("refs/remotes/") :].partition("/")[2])
+        names.discard("HEAD")
+        if names and branch not in names:
+            patterns += sorted({re.sub(r"[0-9]+", "*", name) for name in names})
+    return list(dict.fromkeys(patterns))
 
 
 def default_branch(root: str) -> str:
