@@ -357,6 +357,32 @@ def test_scriv_fragments_left_at_release(make_project: MakeProject) -> None:
     assert [(f.code, f.path) for f in found] == [("RG303", "changelog.d/20260301_fix.md")]
 
 
+def test_prepare_runs_scriv_and_judges_the_result(make_project: MakeProject) -> None:
+    """`prepare` on a scriv project runs the real `scriv collect` on a scratch copy, writes
+    what it compiled and removes the fragments it consumed; the release then passes."""
+    pyproject = THEO_PYPROJECT.format(version="0.1.0") + '\n[tool.scriv]\nformat = "md"\n'
+    changelog = "# Changelog\n\n<!-- scriv-insert-here -->\n\n## 0.1.0 - 2026-02-07\n\n- First.\n"
+    root = make_project(
+        files={
+            "pyproject.toml": pyproject,
+            "CHANGELOG.md": changelog,
+            "changelog.d/20260301_streaming.md": "### Added\n\n- Streaming.\n",
+        }
+    )
+    result = run_rg("prepare", "0.2.0", "--date", "2026-03-01", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "scriv dates the entry itself (today), not 2026-03-01" in result.stdout
+    compiled = (root / "CHANGELOG.md").read_text()
+    assert "- Streaming." in compiled
+    assert compiled.index("0.2.0") < compiled.index("0.1.0")
+    assert not (root / "changelog.d/20260301_streaming.md").exists()
+    git(root, "commit", "-qam", "release: v0.2.0")
+    released = run_rg("check", "--tag", "v0.2.0", cwd=root)  # dated today by scriv
+    assert released.returncode == 0, released.stdout
+    notes = run_rg("notes", "v0.2.0", cwd=root)
+    assert "- Streaming." in notes.stdout
+
+
 def test_changelog_false_turns_the_rules_off(make_project: MakeProject) -> None:
     pyproject = (
         THEO_PYPROJECT.format(version="0.1.0") + "\n[tool.release-guard]\nchangelog = false\n"

@@ -90,6 +90,9 @@ def build_with_tool(
     summary = [
         f"{changelog.path}: {tool} compiled {len(removed)} news fragment(s) into {version}",
     ]
+    if tool == "scriv" and day != datetime.date.today():
+        # scriv collect takes no date: its entry carries the day it runs
+        summary.append(f"{changelog.path}: scriv dates the entry itself (today), not {day}")
     return Built(Change(changelog.path, before, after), removed, summary)
 
 
