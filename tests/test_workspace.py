@@ -59,6 +59,15 @@ def changelog(version: str, unreleased: str = "", date: str = " - 2026-02-07") -
     )
 
 
+# the workspace's root as a package of its own (a uv workspace root with a [project] table)
+ROOT_PACKAGE: dict[str, str | bytes] = {
+    "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+    '[project]\nname = "root-pkg"\nversion = "2.0.0"\n\n' + ROOT_PYPROJECT,
+    "src/root_pkg/__init__.py": '__version__ = "2.0.0"\n',
+    "CHANGELOG.md": changelog("2.0.0"),
+}
+
+
 def workspace_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {"pyproject.toml": ROOT_PYPROJECT}
     files.update(member("alpha", "1.0.0"))
@@ -617,16 +626,7 @@ def test_init_writes_a_package_table_only_where_detection_needs_help(uv_workspac
 def test_init_gives_a_package_root_the_tags_that_name_no_package(uv_workspace: Path) -> None:
     """pydantic-ai tags `v2.33.0` for its whole uv workspace, its root being a package: init
     gives the root those tags (not `root-pkg-v*`, which would refuse every real tag)."""
-    write(
-        uv_workspace,
-        {
-            "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n'
-            'build-backend = "hatchling.build"\n\n'
-            '[project]\nname = "root-pkg"\nversion = "2.0.0"\n\n' + ROOT_PYPROJECT,
-            "src/root_pkg/__init__.py": '__version__ = "2.0.0"\n',
-            "CHANGELOG.md": changelog("2.0.0"),
-        },
-    )
+    write(uv_workspace, ROOT_PACKAGE)
     commit_all(uv_workspace, "the root is a package")
     git(uv_workspace, "tag", "v2.0.0")
     adopted = run_rg("init", cwd=uv_workspace)
@@ -747,16 +747,7 @@ def test_the_gate_installs_and_type_checks_every_member(
 
     modules = ["alpha", "beta", "gamma"]
     if root_package:
-        write(
-            uv_workspace,
-            {
-                "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n'
-                'build-backend = "hatchling.build"\n\n'
-                '[project]\nname = "root-pkg"\nversion = "2.0.0"\n\n' + ROOT_PYPROJECT,
-                "src/root_pkg/__init__.py": '__version__ = "2.0.0"\n',
-                "CHANGELOG.md": changelog("2.0.0"),
-            },
-        )
+        write(uv_workspace, ROOT_PACKAGE)
         modules.append("root_pkg")
 
     venv = tmp_path / "gate-venv"
