@@ -98,9 +98,6 @@ def test_deeply_nested_toml_is_not_a_traceback(make_project: MakeProject) -> Non
         ),
         ("CHANGELOG.md", b"\xff\xfe#\x00 \x00C\x00", "is a binary file"),  # UTF-16
         ("CHANGELOG.md", PNG, "is a binary file"),
-        ("CHANGELOG.md", b"", "is empty"),
-        ("CHANGELOG.md", b" \n\r\n\t\n", "is empty"),
-        ("CHANGELOG.md", b"\xef\xbb\xbf\r\n", "is empty"),
         (
             "CHANGELOG.md",
             b"\xef\xbb\xbf## [Unreleased]\n\xe9\n",
@@ -116,9 +113,6 @@ def test_deeply_nested_toml_is_not_a_traceback(make_project: MakeProject) -> Non
         "changelog-latin1",
         "changelog-utf16",
         "changelog-png",
-        "changelog-empty",
-        "changelog-blank",
-        "changelog-bom-only",
         "changelog-bom-latin1",
         "pyproject-png",
         "pyproject-empty",
@@ -133,6 +127,15 @@ def test_file_that_is_not_text_is_rg002(
     root = make_project(files={name: content})
     result = run_rg("check", cwd=root)
     assert_input_error(result, f"{name}", f"RG002 {name} {words}")
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\r\n\t\n", b"\xef\xbb\xbf\r\n"])
+def test_an_empty_changelog_documents_no_release(make_project: MakeProject, content: bytes) -> None:
+    """An empty (or blank) changelog is read as one with no releases: the version's missing
+    section is the finding to act on, not an input that cannot be judged."""
+    result = run_rg("check", cwd=make_project(files={"CHANGELOG.md": content}))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "CHANGELOG.md: RG211 version 0.1.0" in result.stdout
 
 
 def test_bom_and_crlf_are_text(make_project: MakeProject) -> None:
@@ -222,14 +225,14 @@ def test_usage_errors_exit_2(make_project: MakeProject, args: list[str]) -> None
 
 
 def test_input_errors_in_json_and_github_formats(make_project: MakeProject) -> None:
-    root = make_project(files={"CHANGELOG.md": b""})
+    root = make_project(files={"pyproject.toml": b""})
     as_json = run_rg("check", "--format", "json", cwd=root)
     assert as_json.returncode == 2
     assert '"exit_code": 2' in as_json.stdout
     assert '"fatal": true' in as_json.stdout
     as_github = run_rg("check", cwd=root, env={"GITHUB_ACTIONS": "true"})
     assert as_github.returncode == 2
-    assert as_github.stdout.startswith("::error file=CHANGELOG.md,title=RG002 unreadable-file::")
+    assert as_github.stdout.startswith("::error file=pyproject.toml,title=RG002 unreadable-file::")
 
 
 # -- exit codes are 0, 1 or 2, never a count ----------------------------------------------------

@@ -640,6 +640,34 @@ def test_init_gives_a_package_root_the_tags_that_name_no_package(uv_workspace: P
     assert "root-pkg: pyproject.toml:7: RG301" in wrong.stdout  # the static version
 
 
+def test_init_on_a_lockstep_workspace_refuses_none_of_its_tags(uv_workspace: Path) -> None:
+    """opentelemetry-python: a root uv does not build (`package = false`), `v1.44.0` tags that
+    release several members at once, and a member whose CHANGELOG.md is empty. init neither
+    stops nor writes a configuration that refuses the project's own tags."""
+    write(
+        uv_workspace,
+        {
+            "pyproject.toml": '[project]\nname = "monorepo"\nversion = "0.0.0"\n\n'
+            "[tool.uv]\npackage = false\n\n" + ROOT_PYPROJECT,
+            "packages/alpha/CHANGELOG.md": "",
+        },
+    )
+    commit_all(uv_workspace, "lockstep")
+    git(uv_workspace, "tag", "v1.0.0")
+    packages = run_rg("packages", cwd=uv_workspace)
+    assert packages.stdout.split() == ["packages/alpha", "packages/beta", "packages/gamma"]
+    adopted = run_rg("init", cwd=uv_workspace)
+    assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+    assert "tags v* name no package" in adopted.stdout
+    pyproject = (uv_workspace / "pyproject.toml").read_text()
+    assert '[tool.release-guard]\nignore-tags = ["v*"]\n' in pyproject
+    assert 'path = "packages/alpha"\nchangelog-format = "none"\n' in pyproject
+    assert run_rg("check", cwd=uv_workspace).returncode == 0
+    tagged = run_rg("check", "--tag", "v1.0.0", cwd=uv_workspace)
+    assert tagged.returncode == 0, tagged.stdout
+    assert "tag v1.0.0 is covered by ignore-tags" in tagged.stdout
+
+
 def test_init_fits_the_gate_to_every_member(uv_workspace: Path) -> None:
     """The gate runs the tools any member uses (mypy configured in one, tests in another), on
     the newest Python every member allows."""

@@ -161,7 +161,7 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
             )
         text = ""
     data = parse_toml(text, source.describe(PYPROJECT)) if text else {}
-    project_table = _table(data, "project", text)
+    _table(data, "project", text)  # a [project] that is not a table is an input error
     table = _table(data, CONFIG_TABLE, text)
     configured = data
     if inherited is not None and not has_config_table(data):
@@ -170,7 +170,7 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
     from release_guard.versions.detect import project_name, version_source
 
     # a workspace root without [project] releases nothing itself: nothing to detect
-    virtual = not project_table and ("packages" in table or "workspace" in dig(data, "tool", "uv"))
+    virtual = is_virtual_root(data, table)
     name = None if virtual else project_name(data, source)
     context = Context(data, source, name)
     try:
@@ -189,6 +189,14 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
         raise input_error("RG004", f"[{CONFIG_TABLE}] {error}", PYPROJECT, line) from None
     config = _read_config(configured, text, context, origin)
     return Project(name, origin, config, text, data)
+
+
+def is_virtual_root(data: dict[str, Any], table: dict[str, Any]) -> bool:
+    """A workspace root that releases nothing: no [project] table, or one uv is told not to
+    build (`[tool.uv] package = false`, opentelemetry-python's root)."""
+    uv = dig(data, "tool", "uv")
+    workspace = "packages" in table or "workspace" in uv
+    return workspace and (not dig(data, "project") or uv.get("package") is False)
 
 
 def has_config_table(data: dict[str, Any]) -> bool:

@@ -324,6 +324,8 @@ def _notes_elsewhere(
     tell, or a section for one of them: a real changelog, whatever it lacks, stays judged)."""
     if not located.found or located.format == "none":
         return ""
+    if located.text is not None and not located.text.strip():
+        return "; it is empty: changelog rules off (write its releases, then remove the setting)"
     from release_guard.changelog import load, section_for
     from release_guard.tags import is_development_marker
 
@@ -431,9 +433,24 @@ def _workspace_config(
         if not located.found:
             located.path = package.in_repository(located.path)  # created from the root
             planned.append(_changelog(package.project, root, located, version))
+    root_keys: dict[str, object] = {}
+    if all(package.path != "." for package in workspace.packages):
+        # tags naming no package at a root that releases nothing: a release of several packages
+        # at once (opentelemetry-python's v1.44.0), which is judged package by package or not
+        # at all: left unjudged rather than refused as a tag of no package
+        lockstep = _unnamed_tag_format(tags, [package.name for package in workspace.packages])
+        if lockstep is not None and not has_config_table(project.pyproject):
+            pattern = lockstep.partition("{version}")[0] + "*"
+            root_keys["ignore-tags"] = [pattern]
+            facts.append(
+                f"tags {pattern} name no package: a release of several packages at once, "
+                "not judged (ignore-tags; docs/workspaces.md)"
+            )
     detected_lines = "".join(f"\n  {fact}" for fact in facts)
-    if declare_all:
-        block: tuple[Change | None, str] = _packages_block(source, entries, detected_lines)
+    if declare_all or (root_keys and not entries):
+        block: tuple[Change | None, str] = _packages_block(
+            source, entries, detected_lines, root_keys
+        )
     elif has_config_table(project.pyproject) and project.config.packages:
         block = (
             None,
@@ -442,7 +459,7 @@ def _workspace_config(
     elif not entries:
         block = (None, f"{PYPROJECT}: no package table needed; detected:{detected_lines}")
     else:
-        block = _packages_block(source, entries, detected_lines)
+        block = _packages_block(source, entries, detected_lines, root_keys)
     return [block, *planned], formats
 
 
@@ -467,23 +484,34 @@ def _unnamed_tag_format(tags: list[str], names: list[str]) -> str | None:
 
 
 def _packages_block(
-    source: WorkTree, entries: list[dict[str, object]], detected: str
+    source: WorkTree,
+    entries: list[dict[str, object]],
+    detected: str,
+    root_keys: dict[str, object],
 ) -> tuple[Change, str]:
+    """The package tables, after a [tool.release-guard] table of `root_keys` when there are
+    any (the root has none: _workspace_config asks for them only then)."""
     import tomlkit
 
     file = read_text_file(source, PYPROJECT)
     assert file is not None  # a workspace root has its pyproject.toml
     nl = file.newline
-    tables = [
-        f"[[{CONFIG_TABLE}.packages]]{nl}"
-        + "".join(f"{key} = {tomlkit.item(value).as_string()}{nl}" for key, value in entry.items())
-        for entry in entries
-    ]
+
+    def lines(keys: dict[str, object]) -> str:
+        return "".join(
+            f"{key} = {tomlkit.item(value).as_string()}{nl}" for key, value in keys.items()
+        )
+
+    tables = [f"[{CONFIG_TABLE}]{nl}" + lines(root_keys)] if root_keys else []
+    tables += [f"[[{CONFIG_TABLE}.packages]]{nl}" + lines(entry) for entry in entries]
     separator = "" if file.text.endswith("\n") else nl
     block = separator + nl + nl.join(tables)
     change = Change(PYPROJECT, source.read_bytes(PYPROJECT), file.encode(file.text + block))
-    names = ", ".join(str(entry["path"]) for entry in entries)
-    return change, f"{PYPROJECT}: added [[tool.release-guard.packages]] for {names}{detected}"
+    added = [f"[tool.release-guard] with {', '.join(root_keys)}"] if root_keys else []
+    if entries:
+        names = ", ".join(str(entry["path"]) for entry in entries)
+        added.append(f"[[tool.release-guard.packages]] for {names}")
+    return change, f"{PYPROJECT}: added {' and '.join(added)}{detected}"
 
 
 MAINTENANCE_WINDOW = 10  # the newest release tags whose branches init looks at

@@ -50,7 +50,7 @@ def locate(
         path = search(source, project_name)
     if path is None:
         return Located(DEFAULT, configured_format or "keep-a-changelog", None, False)
-    text = read_text(source, path)
+    text = read_text(source, path, allow_empty=True)  # an empty changelog documents nothing
     fmt = configured_format or tool_format or detect_format(source, pyproject, path, text)
     return Located(path, fmt, text, True)
 

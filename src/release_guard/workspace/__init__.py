@@ -143,8 +143,11 @@ def _member_paths(source: Source, root: Project) -> dict[str, PackageEntry | Non
     members: dict[str, PackageEntry | None] = {}
     uv = dig(root.pyproject, "tool", "uv", "workspace")
     if "workspace" in dig(root.pyproject, "tool", "uv"):
-        if dig(root.pyproject, "project"):
-            members["."] = None  # uv's root with a [project] is a member too
+        if (
+            dig(root.pyproject, "project")
+            and dig(root.pyproject, "tool", "uv").get("package") is not False
+        ):
+            members["."] = None  # uv's root with a [project] is a member too, unless not built
         globs = _strings(uv, "members", root)
         excluded = {
             path

@@ -29,10 +29,15 @@ def check_workspace(
     notes: list[str] = []
     if tag is None and tag_from_environment:
         tag = _tag_from_environment(workspace, notes)
-    if tag is not None:
-        package = workspace.match(tag)
-        if package is None:
+    package = workspace.match(tag) if tag is not None else None
+    if tag is not None and package is None:
+        from release_guard.tags import ignored
+
+        if not ignored(root.config, tag):
             return Outcome([workspace.unmatched(tag)], notes)
+        # as the tag guard and a single project leave it: judged as a commit
+        notes.append(f"tag {tag} is covered by ignore-tags: release rules not applied")
+    elif package is not None:
         outcome = check_package(source, package, workspace, tag, today, tag_dates)
         return Outcome(outcome.findings, notes + outcome.notes)
     findings: list[Finding] = []
