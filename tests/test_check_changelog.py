@@ -459,3 +459,12 @@ def test_many_unreleased_headings_are_one_finding_each(make_project: MakeProject
 def test_a_heading_of_many_spaces_is_read(make_project: MakeProject) -> None:
     changelog = HEAD + "# a" + " " * 100_000 + "b\n\n" + RELEASE_010
     assert lint(make_project, changelog) == []
+
+
+def test_an_underlined_release_heading_is_not_keep_a_changelog(make_project: MakeProject) -> None:
+    """Keep a Changelog writes `## [X.Y.Z] - date`; the same title underlined (a setext
+    heading) is read as a release, and its form is RG203, as a malformed `##` heading is."""
+    setext = "[0.1.0] - 2026-02-07\n--------------------\n\n### Added\n\n- M1 foundation.\n"
+    found = lint(make_project, HEAD + setext)
+    assert [(f.code, f.line) for f in found] == [("RG203", 5)]
+    assert "is underlined, not a '## ' heading" in found[0].message

@@ -175,8 +175,13 @@ def _style_findings(changelog: Changelog, style: Style, history: int) -> list[Fi
         if release.line >= history:
             break
         heading = atx_heading(changelog.lines[release.line - 1])
-        problem = heading_shape_problem(heading[1]) if heading else None
-        if heading is not None and problem is not None:
+        if heading is None:  # a setext heading: the title underlined with --- on the next line
+            title = changelog.lines[release.line - 1].strip()
+            message = f"heading '{title}' is underlined, not a '## ' heading"
+            findings.append(Finding("RG203", message, path, release.line))
+            continue
+        problem = heading_shape_problem(heading[1])
+        if problem is not None:
             subject = (
                 f"[{release.version}]" if problem[0] == "RG204" else f"heading '## {heading[1]}'"
             )
