@@ -210,14 +210,19 @@ def test_a_config_that_runs_the_hook_already_is_untouched(make_project: MakeProj
     assert "already runs the release-guard hook" in result.stdout
 
 
-def test_flow_style_repos_refuses_and_writes_nothing(make_project: MakeProject) -> None:
+def test_a_flow_style_config_is_left_for_the_hook_to_be_added_by_hand(
+    make_project: MakeProject,
+) -> None:
+    """init cannot extend `repos: []` without rewriting it: the config is left as it is, the
+    item to add is printed, and the rest of the adoption is written."""
     root = make_project(files={".pre-commit-config.yaml": "repos: []\n"})
-    before = snapshot(root)
     result = run_rg("init", cwd=root)
-    assert result.returncode == 2
-    assert "repos: in flow style" in result.stderr
-    assert "- repo: local" in result.stderr  # what to add by hand
-    assert snapshot(root) == before
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "note: .pre-commit-config.yaml left as it is" in result.stdout
+    assert "repos: in flow style" in result.stdout
+    assert "- repo: local" in result.stdout  # what to add by hand
+    assert (root / ".pre-commit-config.yaml").read_text() == "repos: []\n"
+    assert (root / ".github/workflows/release.yml").exists()
 
 
 def test_own_workflows_are_kept(make_project: MakeProject) -> None:

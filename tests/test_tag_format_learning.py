@@ -187,3 +187,21 @@ def test_init_learns_the_maintenance_branches_of_the_newest_releases(
     git(root, "tag", "-d", "v0.1.1")
     again = run_rg("init", "--dry-run", cwd=root)
     assert '+release-branches = ["main"]' in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize("documented", [False, True], ids=["in-unreleased", "own-section"])
+def test_init_learns_where_pre_releases_are_documented(
+    make_project: MakeProject, documented: bool
+) -> None:
+    """black tags 26.1a1 with its entries still under `## Unreleased`: init writes
+    pre-releases = "unreleased", or every such tag would be refused for want of a section."""
+    preview = "## [0.2.0a1] - 2026-02-02\n\n- Preview.\n\n" if documented else ""
+    changelog = (
+        "# Changelog\n\n## [Unreleased]\n\n- Preview.\n\n"
+        + preview
+        + "## [0.1.0] - 2026-02-01\n\n- First.\n"
+    )
+    root = make_project(version="0.1.0", files={"CHANGELOG.md": changelog})
+    tag_on(root, [("2026-02-01", "v0.1.0"), ("2026-02-02", "v0.2.0a1")])
+    result = run_rg("init", "--dry-run", cwd=root)
+    assert ('+pre-releases = "unreleased"' in result.stdout) is not documented, result.stdout

@@ -212,7 +212,7 @@ def plan_init(
     report.append(f"workflows fit: {fit.describe()}")
     for planned, line in (
         *config_and_changelogs,
-        _pre_commit_config(source, hook_repo),
+        _pre_commit_step(source, hook_repo),
         *(_workflow(source, name, path, fit) for name, path in CI_FILES[ci]),
     ):
         if planned is not None:
@@ -300,9 +300,19 @@ def _config_keys(
     if elsewhere:
         keys.pop("changelog-format", None)
         keys["changelog"] = False
+    previews = (
+        [] if elsewhere else _pre_releases_unreleased(project, source, located, tags, tag_format)
+    )
+    if previews and project.config.pre_releases == "section":
+        keys["pre-releases"] = "unreleased"
     facts = [f"version: {_version_origin(project, version)}"]
     facts += [f"version also in: {path}" for path in found or detected]
     facts.append(f"changelog: {located.path} ({located.format}){elsewhere}")
+    if "pre-releases" in keys:
+        facts.append(
+            f"pre-releases ({', '.join(previews)}) have no section of their own: their entries "
+            'wait in [Unreleased] (pre-releases = "unreleased")'
+        )
     facts.append(f"release tags: {keys.get('tag-format', project.config.tag_format)}")
     branches = keys.get("release-branches")
     if isinstance(branches, list) and len(branches) > 1:
@@ -326,7 +336,36 @@ def _notes_elsewhere(
         return ""
     if located.text is not None and not located.text.strip():
         return "; it is empty: changelog rules off (write its releases, then remove the setting)"
-    from release_guard.changelog import load, section_for
+    versions = _tagged_versions(project, tags, tag_format, RELEASES_WITHOUT_NOTES)
+    if len(versions) < RELEASES_WITHOUT_NOTES or _documents_any(project, source, versions):
+        return ""
+    return (
+        f"; it has no section for the {len(versions)} newest releases ({', '.join(versions)}): "
+        "release notes are kept elsewhere, changelog rules off (set the changelog to judge it)"
+    )
+
+
+def _pre_releases_unreleased(
+    project: Project, source: Source, located: Located, tags: list[str], tag_format: str
+) -> list[str]:
+    """The newest pre-releases tagged, when the changelog has a section for none of them
+    while it documents releases (black tags 26.1a1 with its entries still under
+    `## Unreleased`): the project's pre-releases are `pre-releases = "unreleased"`."""
+    from release_guard.pep440 import parse_versions
+
+    if not located.found or located.format in ("none", "towncrier", "scriv"):
+        return []
+    versions = _tagged_versions(project, tags, tag_format, MAINTENANCE_WINDOW)
+    parsed = parse_versions(versions)
+    previews = [v for v, p in zip(versions, parsed) if p is not None and p.is_prerelease]
+    finals = [v for v, p in zip(versions, parsed) if p is not None and not p.is_prerelease]
+    if not previews or _documents_any(project, source, previews):
+        return []
+    return previews if not finals or _documents_any(project, source, finals) else []
+
+
+def _tagged_versions(project: Project, tags: list[str], tag_format: str, limit: int) -> list[str]:
+    """The versions of the newest release tags in `tag_format` (no `.devN` markers)."""
     from release_guard.tags import is_development_marker
 
     config = project.config._replace(tag_format=tag_format)
@@ -335,20 +374,21 @@ def _notes_elsewhere(
         version = config.version_in_tag(tag)
         if version and version not in versions and not is_development_marker(version):
             versions.append(version)
-        if len(versions) == RELEASES_WITHOUT_NOTES:
+        if len(versions) == limit:
             break
-    if len(versions) < RELEASES_WITHOUT_NOTES:
-        return ""
+    return versions
+
+
+def _documents_any(project: Project, source: Source, versions: list[str]) -> bool:
+    """Whether the project's changelog has a section for any of `versions` (True when it
+    cannot be read: nothing is concluded from an unreadable file)."""
+    from release_guard.changelog import load, section_for
+
     try:
         changelog = load(source, project)[1]
     except InputError:
-        return ""
-    if changelog is None or any(section_for(changelog, v) is not None for v in versions):
-        return ""
-    return (
-        f"; it has no section for the {len(versions)} newest releases ({', '.join(versions)}): "
-        "release notes are kept elsewhere, changelog rules off (set the changelog to judge it)"
-    )
+        return True
+    return changelog is None or any(section_for(changelog, v) is not None for v in versions)
 
 
 def _version_origin(project: Project, version: str | None) -> str:
@@ -720,6 +760,20 @@ def _local_hook_text() -> list[str]:
 def hook_entry(indent: str, nl: str, hook_repo: HookRepository | None = None) -> str:
     """The repos item at the indentation of the file's other items, in its line ends."""
     return nl.join(indent + line for line in hook_lines(hook_repo))
+
+
+def _pre_commit_step(
+    source: WorkTree, hook_repo: HookRepository | None
+) -> tuple[Change | None, str]:
+    """The hook added to the pre-commit config; a config init cannot edit safely (YAML
+    aliases, flow style, invalid YAML: psf/black's uses aliases) is left as it is, with the
+    item to add by hand, and the rest of the adoption goes on."""
+    try:
+        return _pre_commit_config(source, hook_repo)
+    except Refusal as refusal:
+        return None, (
+            f"note: {PRE_COMMIT_CONFIG} left as it is: {refusal.message}; {refusal.finding.hint}"
+        )
 
 
 def _pre_commit_config(
