@@ -589,3 +589,18 @@ def test_prepare_without_towncrier_installed_refuses_and_writes_nothing(
     assert "release-guard[towncrier]" in result.stdout + result.stderr
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before
+
+
+def test_subsections_that_repeat_the_version_are_not_releases() -> None:
+    """tox's towncrier titles each subsection `Features - 4.57.0`: more version-bearing
+    headings one level below the releases, but naming the same releases again."""
+    text = (
+        "#################\n Release History\n#################\n\n"
+        "**********************\n v4.57.0 (2026-07-17)\n**********************\n\n"
+        "Features - 4.57.0\n=================\n\n- A feature.\n\n"
+        "Bug fixes - 4.57.0\n==================\n\n- A fix.\n\n"
+        "**********************\n v4.56.4 (2026-07-08)\n**********************\n\n"
+        "Bug fixes - 4.56.4\n==================\n\n- Another fix.\n"
+    )
+    changelog = rst.parse(text, "docs/changelog.rst")
+    assert [(r.version, r.line) for r in changelog.releases] == [("4.57.0", 6), ("4.56.4", 20)]

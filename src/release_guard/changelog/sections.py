@@ -54,11 +54,14 @@ class Section:
 
 
 def release_level(titles: list[tuple[Heading, Title | None]]) -> int:
-    """The heading level most release titles use (ties: the shallower)."""
-    counts = [0] * 7
+    """The heading level whose titles name the most distinct releases (ties: the shallower).
+    Distinct, not all: tox's towncrier subsections (`Features - 4.57.0`, `Bug fixes - 4.57.0`)
+    name their release again, one level below it, and must not outnumber it."""
+    named: list[set[str | None]] = [set() for _ in range(7)]
     for heading, title in titles:
         if title is not None:
-            counts[heading.level] += 1
+            named[heading.level].add(title.version)  # None: an unreleased section
+    counts = [len(versions) for versions in named]
     best = max(range(1, 7), key=lambda level: (counts[level], -level))
     return best if counts[best] else 2
 
