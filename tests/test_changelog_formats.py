@@ -260,6 +260,15 @@ def towncrier_project(
     return make_project(files=files)
 
 
+def test_a_hidden_file_among_the_fragments_is_no_fragment(make_project: MakeProject) -> None:
+    """pip-tools keeps `.draft_changelog_partial.md` (a docs include) in its fragment directory:
+    no tool builds it, and it is neither a malformed fragment nor one left at release."""
+    root = towncrier_project(make_project, {".draft_changelog_partial.md": "DRAFT_VERSION\n"})
+    assert findings(root, tag="v0.1.0") == []
+    typo = towncrier_project(make_project, {"12.aded.md": "A typo in the type."})
+    assert [f.code for f in findings(typo)] == ["RG215"]
+
+
 def test_towncrier_fragments_must_build(make_project: MakeProject) -> None:
     root = towncrier_project(
         make_project,

@@ -22,7 +22,9 @@ def read_fragments(
         for name, is_dir in sorted(
             source.list_dir("" if directory in (".", "") else directory.strip("/")) or []
         ):
-            if ignored(name):
+            # a hidden file is no fragment by intent (pip-tools keeps the draft partial its docs
+            # include, `.draft_changelog_partial.md`, among its fragments), and no tool builds it
+            if ignored(name) or name.startswith("."):
                 continue
             path = f"{directory.rstrip('/')}/{name}" if directory.strip("/.") else name
             if is_dir:
