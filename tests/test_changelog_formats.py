@@ -613,14 +613,3 @@ def test_subsections_that_repeat_the_version_are_not_releases() -> None:
     )
     changelog = rst.parse(text, "docs/changelog.rst")
     assert [(r.version, r.line) for r in changelog.releases] == [("4.57.0", 6), ("4.56.4", 20)]
-
-
-def test_the_releases_are_where_the_newest_release_is() -> None:
-    """marshmallow's releases before 3.2.2 are underlined with `+`, its newer ones with `*`:
-    docutils reads the old ones one level deeper, and they outnumber the new ones."""
-    new = "".join(f"3.{n}.0 (2024-0{n}-01)\n******************\n\n- New {n}.\n\n" for n in (5, 4))
-    old = "".join(
-        f"2.{n}.0 (2019-0{n}-01)\n++++++++++++++++++\n\n- Old {n}.\n\n" for n in range(9, 1, -1)
-    )
-    changelog = rst.parse("Changelog\n---------\n\n" + new + old, "CHANGELOG.rst")
-    assert [release.version for release in changelog.releases] == ["3.5.0", "3.4.0"]

@@ -54,30 +54,16 @@ class Section:
 
 
 def release_level(titles: list[tuple[Heading, Title | None]]) -> int:
-    """The heading level of the releases: among the levels that hold the newest version, the
-    one whose titles name the most distinct releases (ties: the shallower).
-
-    The newest version: marshmallow's old releases use another adornment, which docutils reads
-    as one level deeper, and outnumber the current ones; the releases are where the newest one
-    is. Distinct releases: tox's towncrier subsections (`Features - 4.57.0`) name their
-    release again, one level below it, and must not outnumber it."""
-    from release_guard.pep440 import parse_versions
-
+    """The heading level whose titles name the most distinct releases (ties: the shallower).
+    Distinct, not all: tox's towncrier subsections (`Features - 4.57.0`, `Bug fixes - 4.57.0`)
+    name their release again, one level below it, and must not outnumber it."""
     named: list[set[str | None]] = [set() for _ in range(7)]
     for heading, title in titles:
         if title is not None:
             named[heading.level].add(title.version)  # None: an unreleased section
-    written = sorted({version for versions in named for version in versions if version})
-    parsed = dict(zip(written, parse_versions(written)))
-    valid = [version for version in parsed.values() if version is not None]
-    newest = max(valid) if valid else None
-    levels = [
-        level
-        for level in range(1, 7)
-        if newest is None or any(parsed.get(v or "") == newest for v in named[level])
-    ]
-    best = max(levels, key=lambda level: (len(named[level]), -level))
-    return best if named[best] else 2
+    counts = [len(versions) for versions in named]
+    best = max(range(1, 7), key=lambda level: (counts[level], -level))
+    return best if counts[best] else 2
 
 
 def sections(
