@@ -613,3 +613,27 @@ def test_subsections_that_repeat_the_version_are_not_releases() -> None:
     )
     changelog = rst.parse(text, "docs/changelog.rst")
     assert [(r.version, r.line) for r in changelog.releases] == [("4.57.0", 6), ("4.56.4", 20)]
+
+
+def test_the_releases_keep_their_level_across_an_adornment_switch() -> None:
+    """marshmallow's releases before 3.2.2 are underlined with `+`, its newer ones with `*`:
+    docutils reads the old ones one level deeper, and they outnumber the new ones."""
+    new = "".join(f"3.{n}.0 (2024-0{n}-01)\n******************\n\n- New {n}.\n\n" for n in (5, 4))
+    old = "".join(
+        f"2.{n}.0 (2019-0{n}-01)\n++++++++++++++++++\n\n- Old {n}.\n\n" for n in range(9, 1, -1)
+    )
+    changelog = rst.parse("Changelog\n---------\n\n" + new + old, "CHANGELOG.rst")
+    assert [release.version for release in changelog.releases] == ["3.5.0", "3.4.0"]
+
+
+def test_a_release_left_deeper_under_unreleased_does_not_take_the_level(
+    make_project: MakeProject,
+) -> None:
+    """httpx 0.25.1: its section stayed a `###` under `## Unreleased`, above `## 0.25.0`: the
+    releases stay at `##`, and 0.25.1 has no section of its own (a real defect)."""
+    changelog = (
+        "# Changelog\n\n## Unreleased\n\n### 0.1.1 (2026-02-09)\n\n- A fix.\n\n"
+        "## 0.1.0 (2026-02-07)\n\n- First.\n\n## 0.0.9 (2026-01-07)\n\n- Before.\n"
+    )
+    found = findings(make_project(version="0.1.1", files={"CHANGELOG.md": changelog}), tag="v0.1.1")
+    assert "RG302" in [f.code for f in found]

@@ -55,15 +55,34 @@ class Section:
 
 def release_level(titles: list[tuple[Heading, Title | None]]) -> int:
     """The heading level whose titles name the most distinct releases (ties: the shallower).
-    Distinct, not all: tox's towncrier subsections (`Features - 4.57.0`, `Bug fixes - 4.57.0`)
-    name their release again, one level below it, and must not outnumber it."""
+
+    Distinct: tox's towncrier subsections (`Features - 4.57.0`) name their release again, one
+    level below it, and must not outnumber it. Then a shallower level that holds the newest
+    release and ends before the chosen level begins is the releases' level: marshmallow wrote
+    its older releases with another RST adornment, which docutils reads one level deeper, and
+    they outnumber the newer ones. (A `###` release left under `## Unreleased`, as httpx's
+    0.25.1 was, comes first and deeper: it does not take the level.)"""
+    from release_guard.pep440 import parse_versions
+
     named: list[set[str | None]] = [set() for _ in range(7)]
+    lines: list[list[int]] = [[] for _ in range(7)]  # where each level names a release
     for heading, title in titles:
         if title is not None:
             named[heading.level].add(title.version)  # None: an unreleased section
-    counts = [len(versions) for versions in named]
-    best = max(range(1, 7), key=lambda level: (counts[level], -level))
-    return best if counts[best] else 2
+            if title.version:
+                lines[heading.level].append(heading.at)
+    best = max(range(1, 7), key=lambda level: (len(named[level]), -level))
+    if not named[best]:
+        return 2
+    written = sorted({version for versions in named for version in versions if version})
+    parsed = dict(zip(written, parse_versions(written)))
+    valid = [version for version in parsed.values() if version is not None]
+    newest = max(valid) if valid else None
+    for level in range(1, best):
+        holds_newest = any(parsed.get(v or "") == newest for v in named[level])
+        if holds_newest and lines[level] and lines[best] and max(lines[level]) < min(lines[best]):
+            return level
+    return best
 
 
 def sections(
