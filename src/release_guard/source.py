@@ -140,20 +140,25 @@ class WorkTree:
 
     def _directory_inside(self, full: str) -> bool:
         """Whether the directory holding `full`, links resolved, is inside the repository."""
-        if self._real_root is None:
-            self._real_root = self._real_directories[self.root] = os.path.realpath(self.root)
-        real = self._real_directory(os.path.dirname(full))
-        return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
+        return self._within(self._real_directory(os.path.dirname(full)))
 
     def _inside(self, full: str) -> bool:
         """Whether `full`, every symbolic link resolved, stays inside the repository."""
-        if self._real_root is None:
-            self._real_root = self._real_directories[self.root] = os.path.realpath(self.root)
         directory, name = os.path.split(full)
         real = os.path.join(self._real_directory(directory), name)
         if os.path.islink(real):
             real = os.path.realpath(real)
-        return real == self._real_root or real.startswith(self._real_root.rstrip(os.sep) + os.sep)
+        return self._within(real)
+
+    def _within(self, real: str) -> bool:
+        """Whether a resolved path is the repository's root or below it."""
+        root = self._resolved_root()
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def _resolved_root(self) -> str:
+        if self._real_root is None:
+            self._real_root = self._real_directory(self.root)
+        return self._real_root
 
     def _real_directory(self, directory: str) -> str:
         """`directory` with every link resolved, from its parent's: one `lstat` for each new
