@@ -192,11 +192,15 @@ def load_project(source: Source, inherited: dict[str, Any] | None = None) -> Pro
 
 
 def is_virtual_root(data: dict[str, Any], table: dict[str, Any]) -> bool:
-    """A workspace root that releases nothing: no [project] table, or one uv is told not to
-    build (`[tool.uv] package = false`, opentelemetry-python's root)."""
-    uv = dig(data, "tool", "uv")
-    workspace = "packages" in table or "workspace" in uv
-    return workspace and (not dig(data, "project") or uv.get("package") is False)
+    """A workspace root that releases nothing."""
+    workspace = "packages" in table or "workspace" in dig(data, "tool", "uv")
+    return workspace and builds_nothing(data)
+
+
+def builds_nothing(data: dict[str, Any]) -> bool:
+    """A pyproject.toml with no [project] table, or one uv is told not to build (`[tool.uv]
+    package = false`, opentelemetry-python's root)."""
+    return not dig(data, "project") or dig(data, "tool", "uv").get("package") is False
 
 
 def has_config_table(data: dict[str, Any]) -> bool:

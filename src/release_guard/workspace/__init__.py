@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 
-from release_guard.config import PYPROJECT, PackageEntry, Project, load_project
+from release_guard.config import PYPROJECT, PackageEntry, Project, builds_nothing, load_project
 from release_guard.findings import Finding, InputError, input_error
 from release_guard.record import Record
 from release_guard.source import Source, SubTree
@@ -143,11 +143,8 @@ def _member_paths(source: Source, root: Project) -> dict[str, PackageEntry | Non
     members: dict[str, PackageEntry | None] = {}
     uv = dig(root.pyproject, "tool", "uv", "workspace")
     if "workspace" in dig(root.pyproject, "tool", "uv"):
-        if (
-            dig(root.pyproject, "project")
-            and dig(root.pyproject, "tool", "uv").get("package") is not False
-        ):
-            members["."] = None  # uv's root with a [project] is a member too, unless not built
+        if not builds_nothing(root.pyproject):
+            members["."] = None  # uv's root with a [project] it builds is a member too
         globs = _strings(uv, "members", root)
         excluded = {
             path
