@@ -53,7 +53,7 @@ from release_guard.versions.rules import check_versions
 
 if TYPE_CHECKING:
     from release_guard.changelog.discovery import Located
-    from release_guard.source import Source
+    from release_guard.changelog.model import Changelog
     from release_guard.workspace import Workspace
 
 HOOK_ID = "release-guard"
@@ -181,7 +181,8 @@ def plan_init(
     branch = default_branch(root)
     tag_formats: tuple[str, ...] = ()  # a workspace's: every package's (docs/workspaces.md)
     members: list[tuple[dict[str, Any], Source]] = []  # a workspace's packages, for the gate
-    split = None if project.is_workspace else _packages_named_by_tags(project, source, root)
+    tags = recent_tags(root)  # one `git for-each-ref` for every decision below
+    split = None if project.is_workspace else _packages_named_by_tags(project, source, tags)
     if split is not None:
         project = split  # declared below, every package
     if project.is_workspace:
@@ -190,13 +191,13 @@ def plan_init(
         workspace = load_workspace(source, project)
         members = [(p.project.pyproject, p.source(source)) for p in workspace.packages]
         config_and_changelogs, formats = _workspace_config(
-            project, workspace, source, root, declare_all=split is not None
+            project, workspace, source, root, tags, declare_all=split is not None
         )
         tag_formats = tuple(dict.fromkeys(formats))
         tag_format = tag_formats[0] if tag_formats else project.config.tag_format
     else:
         version = check_versions(project, source).version
-        keys, detected = _config_keys(project, source, root, version, branch)
+        keys, detected = _config_keys(project, source, root, tags, version, branch)
         located = _locate_changelog(project, source)
         config_and_changelogs = [
             _config_block(project, source, keys, detected),
@@ -249,7 +250,7 @@ def _nested_projects(source: WorkTree) -> list[tuple[str, str]]:
     return names
 
 
-def _packages_named_by_tags(project: Project, source: WorkTree, root: str) -> Project | None:
+def _packages_named_by_tags(project: Project, source: WorkTree, tags: list[str]) -> Project | None:
     """The project as a workspace of the root and the projects one directory down whose
     release tags the recent tags include (hatch's `hatchling-v1.27.0` for backend/): such a
     repository releases several packages, each to be judged (docs/workspaces.md, "init")."""
@@ -257,7 +258,6 @@ def _packages_named_by_tags(project: Project, source: WorkTree, root: str) -> Pr
 
     if project.name is None:
         return None
-    tags = recent_tags(root)
     nested = [
         directory
         for directory, name in _nested_projects(source)
@@ -270,7 +270,12 @@ def _packages_named_by_tags(project: Project, source: WorkTree, root: str) -> Pr
 
 
 def _config_keys(
-    project: Project, source: WorkTree, root: str, version: str | None, branch: str
+    project: Project,
+    source: WorkTree,
+    root: str,
+    tags: list[str],
+    version: str | None,
+    branch: str,
 ) -> tuple[dict[str, object], list[str]]:
     """The keys detection alone would get wrong, and what detection found: one line a fact."""
     keys: dict[str, object] = {}
@@ -285,7 +290,6 @@ def _config_keys(
     found = _find_version_files(project, source, version)
     if found and sorted(found) != sorted(detected):
         keys["version-files"] = found
-    tags = recent_tags(root)
     nested = [name for _, name in _nested_projects(source)]
     tag_format = learn(tags, project.name, nested) or project.config.tag_format
     if tag_format != project.config.tag_format:
@@ -296,12 +300,13 @@ def _config_keys(
     if not project.config.release_branches:
         # the tag guard: release tags only on it, and on the maintenance branches they are on
         keys["release-branches"] = _release_branches(root, branch, tags, tag_format)
-    elsewhere = _notes_elsewhere(project, source, located, tags, tag_format)
+    changelog = _read_changelog(project, source, located)
+    elsewhere = _notes_elsewhere(project, located, changelog, tags, tag_format)
     if elsewhere:
         keys.pop("changelog-format", None)
         keys["changelog"] = False
     previews = (
-        [] if elsewhere else _pre_releases_unreleased(project, source, located, tags, tag_format)
+        [] if elsewhere else _pre_releases_unreleased(project, located, changelog, tags, tag_format)
     )
     if previews and project.config.pre_releases == "section":
         keys["pre-releases"] = "unreleased"
@@ -326,7 +331,11 @@ RELEASES_WITHOUT_NOTES = 3  # the newest releases a changelog documents none of:
 
 
 def _notes_elsewhere(
-    project: Project, source: Source, located: Located, tags: list[str], tag_format: str
+    project: Project,
+    located: Located,
+    changelog: Changelog | None,
+    tags: list[str],
+    tag_format: str,
 ) -> str:
     """When the changelog found documents none of the newest releases tagged in `tag_format`
     (pydantic-ai's docs/changelog.md is an upgrade guide; its notes are GitHub releases), the
@@ -337,7 +346,7 @@ def _notes_elsewhere(
     if located.text is not None and not located.text.strip():
         return "; it is empty: changelog rules off (write its releases, then remove the setting)"
     versions = _tagged_versions(project, tags, tag_format, RELEASES_WITHOUT_NOTES)
-    if len(versions) < RELEASES_WITHOUT_NOTES or _documents_any(project, source, versions):
+    if len(versions) < RELEASES_WITHOUT_NOTES or _documents_any(changelog, versions):
         return ""
     return (
         f"; it has no section for the {len(versions)} newest releases ({', '.join(versions)}): "
@@ -346,7 +355,11 @@ def _notes_elsewhere(
 
 
 def _pre_releases_unreleased(
-    project: Project, source: Source, located: Located, tags: list[str], tag_format: str
+    project: Project,
+    located: Located,
+    changelog: Changelog | None,
+    tags: list[str],
+    tag_format: str,
 ) -> list[str]:
     """The newest pre-releases tagged, when the changelog has a section for none of them
     while it documents releases (black tags 26.1a1 with its entries still under
@@ -359,9 +372,9 @@ def _pre_releases_unreleased(
     parsed = parse_versions(versions)
     previews = [v for v, p in zip(versions, parsed) if p is not None and p.is_prerelease]
     finals = [v for v, p in zip(versions, parsed) if p is not None and not p.is_prerelease]
-    if not previews or _documents_any(project, source, previews):
+    if not previews or _documents_any(changelog, previews):
         return []
-    return previews if not finals or _documents_any(project, source, finals) else []
+    return previews if not finals or _documents_any(changelog, finals) else []
 
 
 def _tagged_versions(project: Project, tags: list[str], tag_format: str, limit: int) -> list[str]:
@@ -379,15 +392,24 @@ def _tagged_versions(project: Project, tags: list[str], tag_format: str, limit: 
     return versions
 
 
-def _documents_any(project: Project, source: Source, versions: list[str]) -> bool:
-    """Whether the project's changelog has a section for any of `versions` (True when it
-    cannot be read: nothing is concluded from an unreadable file)."""
-    from release_guard.changelog import load, section_for
+def _read_changelog(project: Project, source: Source, located: Located) -> Changelog | None:
+    """The changelog found, read once for init's conclusions; None when there is none to
+    read, or it cannot be read."""
+    if not located.found or located.format == "none":
+        return None
+    from release_guard.changelog import load
 
     try:
-        changelog = load(source, project)[1]
+        return load(source, project)[1]
     except InputError:
-        return True
+        return None
+
+
+def _documents_any(changelog: Changelog | None, versions: list[str]) -> bool:
+    """Whether the changelog has a section for any of `versions` (True without one: nothing
+    is concluded from a file that cannot be read)."""
+    from release_guard.changelog import section_for
+
     return changelog is None or any(section_for(changelog, v) is not None for v in versions)
 
 
@@ -418,7 +440,12 @@ def _carries(source: Source, version_file: VersionFile) -> bool:
 
 
 def _workspace_config(
-    project: Project, workspace: Workspace, source: WorkTree, root: str, declare_all: bool
+    project: Project,
+    workspace: Workspace,
+    source: WorkTree,
+    root: str,
+    tags: list[str],
+    declare_all: bool,
 ) -> tuple[list[tuple[Change | None, str]], list[str]]:
     """A workspace's part of the plan: `[[tool.release-guard.packages]]` tables only for the
     packages detection gets wrong (for every package with `declare_all`: nothing else makes
@@ -426,7 +453,6 @@ def _workspace_config(
     tag formats, for release.yml's trigger."""
     from release_guard.changelog.discovery import page_named_after
 
-    tags = recent_tags(root)
     entries: list[dict[str, object]] = []
     formats: list[str] = []
     facts = []
@@ -458,7 +484,11 @@ def _workspace_config(
         else:
             formats += package.tag_formats
         elsewhere = _notes_elsewhere(
-            package.project, tree, located, tags, tag_format or package.tag_formats[0]
+            package.project,
+            located,
+            _read_changelog(package.project, tree, located),
+            tags,
+            tag_format or package.tag_formats[0],
         )
         if elsewhere:
             keys.pop("changelog", None)
