@@ -74,6 +74,8 @@ def release_level(titles: list[tuple[Heading, Title | None]]) -> int:
     best = max(range(1, 7), key=lambda level: (len(named[level]), -level))
     if not named[best]:
         return 2
+    if not any(lines[level] for level in range(1, best)):
+        return best  # the common case: no release heading above that level, nothing to parse
     written = sorted({version for versions in named for version in versions if version})
     parsed = dict(zip(written, parse_versions(written)))
     valid = [version for version in parsed.values() if version is not None]
